@@ -1,0 +1,567 @@
+/*
+ * fuse_iomap layouts: validation of what a server hands over, the per-inode
+ * table, and offset resolution.
+ *
+ * Everything a server passes in is checked before it is stored: a layout
+ * the kernel would later refuse (misaligned, overlapping, pointing past a
+ * device) is refused here, at the call, with a message that names the
+ * extent and the rule.
+ */
+#include "iomap_i.h"
+#include "fuse_log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOMBSTONE ((struct iomap_layout *)1)
+
+static inline uint64_t hash_ino(uint64_t ino)
+{
+	/* splitmix64 finaliser: inode numbers are often dense */
+	ino ^= ino >> 30;
+	ino *= 0xbf58476d1ce4e5b9ULL;
+	ino ^= ino >> 27;
+	ino *= 0x94d049bb133111ebULL;
+	ino ^= ino >> 31;
+	return ino;
+}
+
+int iomap_table_init(struct iomap_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = 64;
+	t->slots = calloc(t->cap, sizeof(*t->slots));
+	if (!t->slots)
+		return -ENOMEM;
+	return -pthread_rwlock_init(&t->lock, NULL);
+}
+
+static void layout_free(struct iomap_layout *l)
+{
+	if (!l || l == TOMBSTONE)
+		return;
+	free(l->ext);
+	free(l->strips);
+	free(l);
+}
+
+void iomap_table_destroy(struct iomap_table *t)
+{
+	size_t i;
+
+	if (!t->slots)
+		return;
+	for (i = 0; i < t->cap; i++)
+		layout_free(t->slots[i]);
+	free(t->slots);
+	t->slots = NULL;
+	pthread_rwlock_destroy(&t->lock);
+}
+
+struct iomap_layout *iomap_table_get(struct iomap_table *t, uint64_t ino)
+{
+	size_t mask = t->cap - 1;
+	size_t i = hash_ino(ino) & mask;
+	size_t n;
+
+	for (n = 0; n < t->cap; n++, i = (i + 1) & mask) {
+		struct iomap_layout *l = t->slots[i];
+
+		if (!l)
+			return NULL;
+		if (l != TOMBSTONE && l->ino == ino)
+			return l;
+	}
+	return NULL;
+}
+
+static int table_grow(struct iomap_table *t)
+{
+	size_t ncap = t->cap * 2, i;
+	struct iomap_layout **ns;
+
+	/* Only rehash in place when tombstones, not live entries, filled it. */
+	if (t->used * 4 < t->cap)
+		ncap = t->cap;
+	ns = calloc(ncap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	for (i = 0; i < t->cap; i++) {
+		struct iomap_layout *l = t->slots[i];
+		size_t j;
+
+		if (!l || l == TOMBSTONE)
+			continue;
+		j = hash_ino(l->ino) & (ncap - 1);
+		while (ns[j])
+			j = (j + 1) & (ncap - 1);
+		ns[j] = l;
+	}
+	free(t->slots);
+	t->slots = ns;
+	t->cap = ncap;
+	t->tombs = 0;
+	return 0;
+}
+
+/* Caller holds the write lock. Takes ownership of @l; replaces an old layout. */
+int iomap_table_put(struct iomap_table *t, struct iomap_layout *l)
+{
+	size_t mask, i, n;
+	struct iomap_layout **tomb = NULL;
+	int err;
+
+	if ((t->used + t->tombs + 1) * 4 > t->cap * 3) {
+		err = table_grow(t);
+		if (err)
+			return err;
+	}
+	mask = t->cap - 1;
+	i = hash_ino(l->ino) & mask;
+	for (n = 0; n < t->cap; n++, i = (i + 1) & mask) {
+		struct iomap_layout *old = t->slots[i];
+
+		if (old == TOMBSTONE) {
+			if (!tomb)
+				tomb = &t->slots[i];
+			continue;
+		}
+		if (!old)
+			break;
+		if (old->ino == l->ino) {
+			l->slot = old->slot;
+			t->slots[i] = l;
+			layout_free(old);
+			return 0;
+		}
+	}
+	l->slot = t->next_slot++;
+	if (tomb) {
+		*tomb = l;
+		t->tombs--;
+	} else {
+		t->slots[i] = l;
+	}
+	t->used++;
+	return 0;
+}
+
+/* Caller holds the write lock. */
+int iomap_table_remove(struct iomap_table *t, uint64_t ino)
+{
+	size_t mask = t->cap - 1;
+	size_t i = hash_ino(ino) & mask;
+	size_t n;
+
+	for (n = 0; n < t->cap; n++, i = (i + 1) & mask) {
+		struct iomap_layout *l = t->slots[i];
+
+		if (!l)
+			return -ENOENT;
+		if (l != TOMBSTONE && l->ino == ino) {
+			layout_free(l);
+			t->slots[i] = TOMBSTONE;
+			t->used--;
+			t->tombs++;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+uint32_t iomap_blocksize(const struct fuse_iomap *im)
+{
+	if (im->params.config.blocksize)
+		return im->params.config.blocksize;
+	return (im->params.serves & FUSE_IOMAP_SERVES_DAX) ? IOMAP_DAX_ALIGN : 4096;
+}
+
+static const struct iomap_dev *find_dev(const struct fuse_iomap *im, uint32_t id)
+{
+	/* Device ids are 1-based slots of im->devs; 0 is never a device. */
+	if (id == 0 || id > im->ndevs || im->devs[id - 1].fd < 0)
+		return NULL;
+	return &im->devs[id - 1];
+}
+
+static bool add_overflows(uint64_t a, uint64_t b)
+{
+	return a + b < a;
+}
+
+/* The checks shared by extents and strips that land on a device. */
+static int check_dev_range(const struct fuse_iomap *im, const char *what, size_t idx,
+			   uint32_t devid, uint64_t dev_offset, uint64_t length)
+{
+	const struct iomap_dev *dev = find_dev(im, devid);
+	uint64_t align;
+
+	if (!dev) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: %s %zu: unknown device id %u\n",
+			 what, idx, devid);
+		return -EINVAL;
+	}
+	align = dev->kind == FUSE_IOMAP_DEV_DAX ? IOMAP_DAX_ALIGN : iomap_blocksize(im);
+	if (dev_offset % align) {
+		fuse_log(FUSE_LOG_ERR,
+			 "fuse_iomap: %s %zu: device offset %llu not aligned to %llu\n",
+			 what, idx, (unsigned long long)dev_offset,
+			 (unsigned long long)align);
+		return -EINVAL;
+	}
+	if (add_overflows(dev_offset, length) ||
+	    (dev->size && dev_offset + length > dev->size)) {
+		fuse_log(FUSE_LOG_ERR,
+			 "fuse_iomap: %s %zu: [%llu, +%llu) past the end of device %u (%llu bytes)\n",
+			 what, idx, (unsigned long long)dev_offset,
+			 (unsigned long long)length, devid,
+			 (unsigned long long)dev->size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool dev_is_dax(const struct fuse_iomap *im, uint32_t devid)
+{
+	const struct iomap_dev *dev = find_dev(im, devid);
+
+	return dev && dev->kind == FUSE_IOMAP_DEV_DAX;
+}
+
+int iomap_check_extents(struct fuse_iomap *im, uint64_t size,
+			const struct fuse_iomap_extent *ext, size_t count)
+{
+	uint32_t bs = iomap_blocksize(im);
+	uint64_t prev_end = 0;
+	size_t i;
+
+	if (count > IOMAP_MAX_EXTENTS) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: %zu extents, more than %u\n",
+			 count, IOMAP_MAX_EXTENTS);
+		return -E2BIG;
+	}
+	if (count && !ext)
+		return -EINVAL;
+	if (size > INT64_MAX) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: file size %llu too large\n",
+			 (unsigned long long)size);
+		return -EFBIG;
+	}
+	for (i = 0; i < count; i++) {
+		const struct fuse_iomap_extent *e = &ext[i];
+		uint64_t align = bs;
+		int err;
+
+		if (e->type < FUSE_IOMAP_EXT_MAPPED || e->type > FUSE_IOMAP_EXT_DELALLOC) {
+			fuse_log(FUSE_LOG_ERR, "fuse_iomap: extent %zu: unknown type %u\n",
+				 i, e->type);
+			return -EINVAL;
+		}
+		if (e->flags & ~(FUSE_IOMAP_EXTF_NEW | FUSE_IOMAP_EXTF_SHARED)) {
+			fuse_log(FUSE_LOG_ERR, "fuse_iomap: extent %zu: unknown flags 0x%x\n",
+				 i, e->flags);
+			return -EINVAL;
+		}
+		if (e->length == 0 || add_overflows(e->offset, e->length) ||
+		    e->offset + e->length > (uint64_t)INT64_MAX) {
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: extent %zu: bad range [%llu, +%llu)\n", i,
+				 (unsigned long long)e->offset,
+				 (unsigned long long)e->length);
+			return -EINVAL;
+		}
+		if ((e->type == FUSE_IOMAP_EXT_MAPPED || e->type == FUSE_IOMAP_EXT_UNWRITTEN) &&
+		    dev_is_dax(im, e->dev))
+			align = IOMAP_DAX_ALIGN;
+		if (e->offset % align || e->length % align) {
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: extent %zu: [%llu, +%llu) not aligned to %llu\n",
+				 i, (unsigned long long)e->offset,
+				 (unsigned long long)e->length, (unsigned long long)align);
+			return -EINVAL;
+		}
+		if (i && e->offset < prev_end) {
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: extent %zu at %llu overlaps or precedes the previous one (ends at %llu)\n",
+				 i, (unsigned long long)e->offset,
+				 (unsigned long long)prev_end);
+			return -EINVAL;
+		}
+		prev_end = e->offset + e->length;
+		if (e->type == FUSE_IOMAP_EXT_MAPPED || e->type == FUSE_IOMAP_EXT_UNWRITTEN) {
+			err = check_dev_range(im, "extent", i, e->dev, e->dev_offset, e->length);
+			if (err)
+				return err;
+		} else if (e->dev != 0) {
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: extent %zu: a hole/inline/delalloc extent names device %u\n",
+				 i, e->dev);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int iomap_check_interleave(struct fuse_iomap *im, const struct fuse_iomap_interleave *il)
+{
+	uint64_t stripe_bytes, nstripes, strip_len;
+	uint32_t i;
+
+	if (!il || !il->strips) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: interleave without strips\n");
+		return -EINVAL;
+	}
+	if (il->nstrips == 0 || il->nstrips > FUSE_IOMAP_MAX_STRIPS) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: interleave: %u strips (1..%u allowed)\n",
+			 il->nstrips, FUSE_IOMAP_MAX_STRIPS);
+		return -EINVAL;
+	}
+	if (il->chunk == 0 || il->chunk % iomap_blocksize(im)) {
+		fuse_log(FUSE_LOG_ERR,
+			 "fuse_iomap: interleave: chunk %u is not a multiple of the block size %u\n",
+			 il->chunk, iomap_blocksize(im));
+		return -EINVAL;
+	}
+	if (il->size == 0 || il->size > (uint64_t)INT64_MAX) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: interleave: bad size %llu\n",
+			 (unsigned long long)il->size);
+		return -EINVAL;
+	}
+	/* Every strip must hold the rows of chunks that land on it. */
+	stripe_bytes = (uint64_t)il->chunk * il->nstrips;
+	nstripes = il->size / stripe_bytes + (il->size % stripe_bytes != 0);
+	strip_len = nstripes * il->chunk;
+	for (i = 0; i < il->nstrips; i++) {
+		const struct fuse_iomap_strip *s = &il->strips[i];
+		int err;
+
+		if (s->reserved) {
+			fuse_log(FUSE_LOG_ERR, "fuse_iomap: strip %u: reserved field set\n", i);
+			return -EINVAL;
+		}
+		if (dev_is_dax(im, s->dev) && il->chunk % IOMAP_DAX_ALIGN) {
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: interleave: chunk %u on a DAX device must be a multiple of 2 MiB\n",
+				 il->chunk);
+			return -EINVAL;
+		}
+		err = check_dev_range(im, "strip", i, s->dev, s->base, strip_len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Resolve @off in a stored (validated) layout. Extents: binary search,
+ * O(log n). Interleave: arithmetic, O(1), clipped to the chunk.
+ */
+int iomap_layout_resolve(const struct iomap_layout *l, uint64_t off,
+			 struct fuse_iomap_extent *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (l->kind == IOMAP_LAYOUT_INTERLEAVE) {
+		uint64_t chunk_num, chunk_off, stripe;
+		uint32_t strip;
+
+		if (off >= l->size)
+			return -ENXIO;
+		chunk_num = off / l->chunk;
+		chunk_off = off % l->chunk;
+		strip = chunk_num % l->nstrips;
+		stripe = chunk_num / l->nstrips;
+		out->offset = off - chunk_off;
+		out->length = l->chunk;
+		out->dev = l->strips[strip].dev;
+		out->dev_offset = l->strips[strip].base + stripe * l->chunk;
+		out->type = FUSE_IOMAP_EXT_MAPPED;
+		return 0;
+	}
+	if (l->kind == IOMAP_LAYOUT_EXTENTS) {
+		size_t lo = 0, hi = l->count;
+
+		/* first extent whose end is past off */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct fuse_iomap_extent *e = &l->ext[mid];
+
+			if (e->offset + e->length <= off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < l->count && l->ext[lo].offset <= off) {
+			*out = l->ext[lo];
+			return 0;
+		}
+		/* a hole between extents (or after the last one) */
+		out->type = FUSE_IOMAP_EXT_HOLE;
+		out->offset = lo ? l->ext[lo - 1].offset + l->ext[lo - 1].length : 0;
+		out->length = (lo < l->count ? l->ext[lo].offset : UINT64_MAX) - out->offset;
+		return 0;
+	}
+	return -EOPNOTSUPP;	/* lazy layouts are resolved by the server */
+}
+
+static struct iomap_layout *layout_alloc(uint64_t ino, uint32_t kind, uint64_t size)
+{
+	struct iomap_layout *l = calloc(1, sizeof(*l));
+
+	if (l) {
+		l->ino = ino;
+		l->kind = kind;
+		l->size = size;
+	}
+	return l;
+}
+
+void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uint64_t len);
+
+static int store_layout(struct fuse_iomap *im, struct iomap_layout *l)
+{
+	int err;
+
+	pthread_rwlock_wrlock(&im->layouts.lock);
+	err = iomap_table_put(&im->layouts, l);
+	pthread_rwlock_unlock(&im->layouts.lock);
+	if (err) {
+		layout_free(l);
+		return err;
+	}
+	iomap_layout_changed(im, l->ino, 0, UINT64_MAX);
+	return 0;
+}
+
+int fuse_iomap_set_extents(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size,
+			   const struct fuse_iomap_extent *ext, size_t count)
+{
+	struct iomap_layout *l;
+	int err;
+
+	if (!im)
+		return -EINVAL;
+	err = iomap_check_extents(im, size, ext, count);
+	if (err)
+		return err;
+	l = layout_alloc(ino, IOMAP_LAYOUT_EXTENTS, size);
+	if (!l)
+		return -ENOMEM;
+	if (count) {
+		l->ext = malloc(count * sizeof(*ext));
+		if (!l->ext) {
+			layout_free(l);
+			return -ENOMEM;
+		}
+		memcpy(l->ext, ext, count * sizeof(*ext));
+	}
+	l->count = count;
+	return store_layout(im, l);
+}
+
+int fuse_iomap_set_interleave(struct fuse_iomap *im, fuse_ino_t ino,
+			      const struct fuse_iomap_interleave *il)
+{
+	struct iomap_layout *l;
+	int err;
+
+	if (!im)
+		return -EINVAL;
+	err = iomap_check_interleave(im, il);
+	if (err)
+		return err;
+	l = layout_alloc(ino, IOMAP_LAYOUT_INTERLEAVE, il->size);
+	if (!l)
+		return -ENOMEM;
+	l->strips = malloc(il->nstrips * sizeof(*il->strips));
+	if (!l->strips) {
+		layout_free(l);
+		return -ENOMEM;
+	}
+	memcpy(l->strips, il->strips, il->nstrips * sizeof(*il->strips));
+	l->nstrips = il->nstrips;
+	l->chunk = il->chunk;
+	return store_layout(im, l);
+}
+
+int fuse_iomap_set_lazy(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size)
+{
+	struct iomap_layout *l;
+
+	if (!im)
+		return -EINVAL;
+	if (!im->ops.map) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: a lazy layout needs the map() callback\n");
+		return -EINVAL;
+	}
+	if (size > (uint64_t)INT64_MAX)
+		return -EFBIG;
+	l = layout_alloc(ino, IOMAP_LAYOUT_LAZY, size);
+	if (!l)
+		return -ENOMEM;
+	return store_layout(im, l);
+}
+
+int fuse_iomap_set_size(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size)
+{
+	struct iomap_layout *l;
+	int err = 0;
+
+	if (!im)
+		return -EINVAL;
+	if (size > (uint64_t)INT64_MAX)
+		return -EFBIG;
+	pthread_rwlock_wrlock(&im->layouts.lock);
+	l = iomap_table_get(&im->layouts, ino);
+	if (!l)
+		err = -ENOENT;
+	else if (l->kind != IOMAP_LAYOUT_LAZY)
+		err = -EINVAL;	/* whole layouts carry their size; set them again */
+	else
+		l->size = size;
+	pthread_rwlock_unlock(&im->layouts.lock);
+	return err;
+}
+
+int fuse_iomap_forget(struct fuse_iomap *im, fuse_ino_t ino)
+{
+	int err;
+
+	if (!im)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&im->layouts.lock);
+	err = iomap_table_remove(&im->layouts, ino);
+	pthread_rwlock_unlock(&im->layouts.lock);
+	if (!err)
+		iomap_layout_changed(im, ino, 0, UINT64_MAX);
+	return err;
+}
+
+int fuse_iomap_invalidate(struct fuse_iomap *im, fuse_ino_t ino, uint64_t off,
+			  uint64_t len)
+{
+	if (!im)
+		return -EINVAL;
+	iomap_layout_changed(im, ino, off, len);
+	return 0;
+}
+
+int fuse_iomap_lookup(struct fuse_iomap *im, fuse_ino_t ino, uint64_t off,
+		      struct fuse_iomap_extent *out)
+{
+	struct iomap_layout *l;
+	int err;
+
+	if (!im || !out)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&im->layouts.lock);
+	l = iomap_table_get(&im->layouts, ino);
+	if (!l)
+		err = -ENOENT;
+	else if (off >= l->size && l->kind != IOMAP_LAYOUT_EXTENTS)
+		err = -ENXIO;
+	else
+		err = iomap_layout_resolve(l, off, out);
+	pthread_rwlock_unlock(&im->layouts.lock);
+	return err;
+}
