@@ -71,13 +71,16 @@ enum fuse_iomap_mode {
  * @{
  */
 
-/** Extent types. These are API values; the dialect table maps them to wire values. */
+/**
+ * Extent types. These are API values (the same as the layout resolver's,
+ * include/fuse_iomap_resolve.h); the dialect table maps them to wire values.
+ */
 enum fuse_iomap_ext_type {
-	FUSE_IOMAP_EXT_MAPPED = 1,	/**< written data at dev/dev_offset */
-	FUSE_IOMAP_EXT_HOLE = 2,	/**< no storage; reads return zeros */
+	FUSE_IOMAP_EXT_HOLE = 0,	/**< no storage; reads return zeros */
+	FUSE_IOMAP_EXT_DELALLOC = 1,	/**< reserved, not yet allocated */
+	FUSE_IOMAP_EXT_MAPPED = 2,	/**< written data at dev/dev_offset */
 	FUSE_IOMAP_EXT_UNWRITTEN = 3,	/**< allocated, reads return zeros */
 	FUSE_IOMAP_EXT_INLINE = 4,	/**< data kept by the server; READ/WRITE upcalls */
-	FUSE_IOMAP_EXT_DELALLOC = 5,	/**< reserved, not yet allocated */
 };
 
 /** Extent flag: freshly allocated (the kernel zeroes around partial writes). */

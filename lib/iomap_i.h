@@ -5,6 +5,7 @@
 #define IOMAP_I_H_
 
 #include "fuse_iomap.h"
+#include "fuse_iomap_resolve.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -13,8 +14,8 @@
 /* At most this many devices; the fuse-iomap kernel allocates backing ids in [1, 1025). */
 #define IOMAP_MAX_DEVICES	1024
 
-/* Largest extent count of one file layout we accept (native lookups stay O(log n)). */
-#define IOMAP_MAX_EXTENTS	(1u << 24)
+/* Largest extent count of one file layout: the resolver's native bound. */
+#define IOMAP_MAX_EXTENTS	FUSE_RES_EXT_MAX_LARGE
 
 /* Alignment famfs requires of DAX extents and chunks (PMD size on x86-64). */
 #define IOMAP_DAX_ALIGN		(2u << 20)
@@ -40,13 +41,11 @@ struct iomap_layout {
 	uint32_t kind;		/* enum iomap_layout_kind */
 	uint32_t slot;		/* dense slot (BPF array maps) */
 	uint64_t size;		/* file size, bytes */
-	/* IOMAP_LAYOUT_EXTENTS */
-	size_t count;
-	struct fuse_iomap_extent *ext;
+	/* IOMAP_LAYOUT_EXTENTS: resolver records, same layout as the API's */
+	uint32_t count;
+	struct fuse_res_ext *ext;
 	/* IOMAP_LAYOUT_INTERLEAVE */
-	uint32_t nstrips;
-	uint32_t chunk;
-	struct fuse_iomap_strip *strips;
+	struct fuse_res_interleave *il;
 	/* the path this inode takes if not the connection's (per-inode fallback) */
 	bool classic_fallback;
 };

@@ -11,8 +11,25 @@
 #include "fuse_log.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A server's extents are stored as resolver records by plain copy. */
+_Static_assert(sizeof(struct fuse_iomap_extent) == sizeof(struct fuse_res_ext),
+	       "fuse_iomap_extent and fuse_res_ext must match");
+_Static_assert(offsetof(struct fuse_iomap_extent, dev_offset) == offsetof(struct fuse_res_ext, addr) &&
+	       offsetof(struct fuse_iomap_extent, dev) == offsetof(struct fuse_res_ext, dev) &&
+	       offsetof(struct fuse_iomap_extent, type) == offsetof(struct fuse_res_ext, type) &&
+	       offsetof(struct fuse_iomap_extent, flags) == offsetof(struct fuse_res_ext, flags),
+	       "fuse_iomap_extent and fuse_res_ext must match");
+_Static_assert((int)FUSE_IOMAP_EXT_HOLE == (int)FUSE_RES_TYPE_HOLE &&
+	       (int)FUSE_IOMAP_EXT_DELALLOC == (int)FUSE_RES_TYPE_DELALLOC &&
+	       (int)FUSE_IOMAP_EXT_MAPPED == (int)FUSE_RES_TYPE_MAPPED &&
+	       (int)FUSE_IOMAP_EXT_UNWRITTEN == (int)FUSE_RES_TYPE_UNWRITTEN &&
+	       (int)FUSE_IOMAP_EXT_INLINE == (int)FUSE_RES_TYPE_INLINE,
+	       "API extent types are the resolver's");
+_Static_assert(FUSE_IOMAP_MAX_STRIPS == FUSE_RES_STRIPS_MAX, "strip limits agree");
 
 #define TOMBSTONE ((struct iomap_layout *)1)
 
@@ -42,7 +59,7 @@ static void layout_free(struct iomap_layout *l)
 	if (!l || l == TOMBSTONE)
 		return;
 	free(l->ext);
-	free(l->strips);
+	free(l->il);
 	free(l);
 }
 
@@ -233,7 +250,7 @@ int iomap_check_extents(struct fuse_iomap *im, uint64_t size,
 			const struct fuse_iomap_extent *ext, size_t count)
 {
 	uint32_t bs = iomap_blocksize(im);
-	uint64_t prev_end = 0;
+	uint32_t bad;
 	size_t i;
 
 	if (count > IOMAP_MAX_EXTENTS) {
@@ -241,38 +258,32 @@ int iomap_check_extents(struct fuse_iomap *im, uint64_t size,
 			 count, IOMAP_MAX_EXTENTS);
 		return -E2BIG;
 	}
-	if (count && !ext)
+	/* Structure (sorted, no overlap, no overflow, known type): the resolver's rules. */
+	if (fuse_res_extents_check((const struct fuse_res_ext *)ext, count,
+				   IOMAP_MAX_EXTENTS, size, &bad)) {
+		if (bad >= count)
+			fuse_log(FUSE_LOG_ERR, "fuse_iomap: bad file size %llu\n",
+				 (unsigned long long)size);
+		else
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: extent %u [%llu, +%llu) type %u: empty, unsorted, overlapping, overflowing or of unknown type\n",
+				 bad, (unsigned long long)ext[bad].offset,
+				 (unsigned long long)ext[bad].length, ext[bad].type);
 		return -EINVAL;
-	if (size > INT64_MAX) {
-		fuse_log(FUSE_LOG_ERR, "fuse_iomap: file size %llu too large\n",
-			 (unsigned long long)size);
-		return -EFBIG;
 	}
 	for (i = 0; i < count; i++) {
 		const struct fuse_iomap_extent *e = &ext[i];
+		bool on_dev = e->type == FUSE_IOMAP_EXT_MAPPED ||
+			      e->type == FUSE_IOMAP_EXT_UNWRITTEN;
 		uint64_t align = bs;
 		int err;
 
-		if (e->type < FUSE_IOMAP_EXT_MAPPED || e->type > FUSE_IOMAP_EXT_DELALLOC) {
-			fuse_log(FUSE_LOG_ERR, "fuse_iomap: extent %zu: unknown type %u\n",
-				 i, e->type);
-			return -EINVAL;
-		}
 		if (e->flags & ~(FUSE_IOMAP_EXTF_NEW | FUSE_IOMAP_EXTF_SHARED)) {
 			fuse_log(FUSE_LOG_ERR, "fuse_iomap: extent %zu: unknown flags 0x%x\n",
 				 i, e->flags);
 			return -EINVAL;
 		}
-		if (e->length == 0 || add_overflows(e->offset, e->length) ||
-		    e->offset + e->length > (uint64_t)INT64_MAX) {
-			fuse_log(FUSE_LOG_ERR,
-				 "fuse_iomap: extent %zu: bad range [%llu, +%llu)\n", i,
-				 (unsigned long long)e->offset,
-				 (unsigned long long)e->length);
-			return -EINVAL;
-		}
-		if ((e->type == FUSE_IOMAP_EXT_MAPPED || e->type == FUSE_IOMAP_EXT_UNWRITTEN) &&
-		    dev_is_dax(im, e->dev))
+		if (on_dev && dev_is_dax(im, e->dev))
 			align = IOMAP_DAX_ALIGN;
 		if (e->offset % align || e->length % align) {
 			fuse_log(FUSE_LOG_ERR,
@@ -281,15 +292,7 @@ int iomap_check_extents(struct fuse_iomap *im, uint64_t size,
 				 (unsigned long long)e->length, (unsigned long long)align);
 			return -EINVAL;
 		}
-		if (i && e->offset < prev_end) {
-			fuse_log(FUSE_LOG_ERR,
-				 "fuse_iomap: extent %zu at %llu overlaps or precedes the previous one (ends at %llu)\n",
-				 i, (unsigned long long)e->offset,
-				 (unsigned long long)prev_end);
-			return -EINVAL;
-		}
-		prev_end = e->offset + e->length;
-		if (e->type == FUSE_IOMAP_EXT_MAPPED || e->type == FUSE_IOMAP_EXT_UNWRITTEN) {
+		if (on_dev) {
 			err = check_dev_range(im, "extent", i, e->dev, e->dev_offset, e->length);
 			if (err)
 				return err;
@@ -303,9 +306,17 @@ int iomap_check_extents(struct fuse_iomap *im, uint64_t size,
 	return 0;
 }
 
+/* Strip length an interleave needs: the rows of chunks that land on a strip. */
+static uint64_t interleave_strip_len(const struct fuse_iomap_interleave *il)
+{
+	uint64_t stripe_bytes = (uint64_t)il->chunk * il->nstrips;
+
+	return (il->size / stripe_bytes + (il->size % stripe_bytes != 0)) * il->chunk;
+}
+
 int iomap_check_interleave(struct fuse_iomap *im, const struct fuse_iomap_interleave *il)
 {
-	uint64_t stripe_bytes, nstripes, strip_len;
+	uint64_t strip_len;
 	uint32_t i;
 
 	if (!il || !il->strips) {
@@ -323,15 +334,12 @@ int iomap_check_interleave(struct fuse_iomap *im, const struct fuse_iomap_interl
 			 il->chunk, iomap_blocksize(im));
 		return -EINVAL;
 	}
-	if (il->size == 0 || il->size > (uint64_t)INT64_MAX) {
+	if (il->size == 0 || il->size > FUSE_RES_OFF_MAX) {
 		fuse_log(FUSE_LOG_ERR, "fuse_iomap: interleave: bad size %llu\n",
 			 (unsigned long long)il->size);
 		return -EINVAL;
 	}
-	/* Every strip must hold the rows of chunks that land on it. */
-	stripe_bytes = (uint64_t)il->chunk * il->nstrips;
-	nstripes = il->size / stripe_bytes + (il->size % stripe_bytes != 0);
-	strip_len = nstripes * il->chunk;
+	strip_len = interleave_strip_len(il);
 	for (i = 0; i < il->nstrips; i++) {
 		const struct fuse_iomap_strip *s = &il->strips[i];
 		int err;
@@ -353,55 +361,44 @@ int iomap_check_interleave(struct fuse_iomap *im, const struct fuse_iomap_interl
 	return 0;
 }
 
+/* Resolver errno values are Linux's; they pass through unchanged. */
+static void res_to_extent(const struct fuse_res_out *r, struct fuse_iomap_extent *out)
+{
+	out->offset = r->offset;
+	out->length = r->length;
+	out->dev_offset = r->addr;
+	out->dev = r->dev;
+	out->type = r->type;
+	out->flags = r->flags;
+}
+
 /*
- * Resolve @off in a stored (validated) layout. Extents: binary search,
- * O(log n). Interleave: arithmetic, O(1), clipped to the chunk.
+ * Resolve @off in a stored (validated) layout with the shared resolver:
+ * O(log n) for extents, O(1) for an interleave (one chunk). Offsets at or
+ * past the file size give -ENXIO.
  */
 int iomap_layout_resolve(const struct iomap_layout *l, uint64_t off,
 			 struct fuse_iomap_extent *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (l->kind == IOMAP_LAYOUT_INTERLEAVE) {
-		uint64_t chunk_num, chunk_off, stripe;
-		uint32_t strip;
+	struct fuse_res_out r;
+	int err;
 
-		if (off >= l->size)
-			return -ENXIO;
-		chunk_num = off / l->chunk;
-		chunk_off = off % l->chunk;
-		strip = chunk_num % l->nstrips;
-		stripe = chunk_num / l->nstrips;
-		out->offset = off - chunk_off;
-		out->length = l->chunk;
-		out->dev = l->strips[strip].dev;
-		out->dev_offset = l->strips[strip].base + stripe * l->chunk;
-		out->type = FUSE_IOMAP_EXT_MAPPED;
-		return 0;
+	switch (l->kind) {
+	case IOMAP_LAYOUT_EXTENTS:
+		err = fuse_res_extents_lookup(l->ext, l->count, l->size, off, &r);
+		break;
+	case IOMAP_LAYOUT_INTERLEAVE:
+		err = fuse_res_interleave_lookup(l->il, off, &r);
+		break;
+	default:
+		return -EOPNOTSUPP;	/* lazy layouts are resolved by the server */
 	}
-	if (l->kind == IOMAP_LAYOUT_EXTENTS) {
-		size_t lo = 0, hi = l->count;
-
-		/* first extent whose end is past off */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const struct fuse_iomap_extent *e = &l->ext[mid];
-
-			if (e->offset + e->length <= off)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < l->count && l->ext[lo].offset <= off) {
-			*out = l->ext[lo];
-			return 0;
-		}
-		/* a hole between extents (or after the last one) */
-		out->type = FUSE_IOMAP_EXT_HOLE;
-		out->offset = lo ? l->ext[lo - 1].offset + l->ext[lo - 1].length : 0;
-		out->length = (lo < l->count ? l->ext[lo].offset : UINT64_MAX) - out->offset;
-		return 0;
-	}
-	return -EOPNOTSUPP;	/* lazy layouts are resolved by the server */
+	if (err == FUSE_RES_ERANGE)
+		return -ENXIO;
+	if (err)
+		return err;
+	res_to_extent(&r, out);
+	return 0;
 }
 
 static struct iomap_layout *layout_alloc(uint64_t ino, uint32_t kind, uint64_t size)
@@ -455,7 +452,7 @@ int fuse_iomap_set_extents(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size,
 		}
 		memcpy(l->ext, ext, count * sizeof(*ext));
 	}
-	l->count = count;
+	l->count = (uint32_t)count;
 	return store_layout(im, l);
 }
 
@@ -463,6 +460,7 @@ int fuse_iomap_set_interleave(struct fuse_iomap *im, fuse_ino_t ino,
 			      const struct fuse_iomap_interleave *il)
 {
 	struct iomap_layout *l;
+	uint32_t i;
 	int err;
 
 	if (!im)
@@ -473,14 +471,19 @@ int fuse_iomap_set_interleave(struct fuse_iomap *im, fuse_ino_t ino,
 	l = layout_alloc(ino, IOMAP_LAYOUT_INTERLEAVE, il->size);
 	if (!l)
 		return -ENOMEM;
-	l->strips = malloc(il->nstrips * sizeof(*il->strips));
-	if (!l->strips) {
+	l->il = calloc(1, sizeof(*l->il));
+	if (!l->il) {
 		layout_free(l);
 		return -ENOMEM;
 	}
-	memcpy(l->strips, il->strips, il->nstrips * sizeof(*il->strips));
-	l->nstrips = il->nstrips;
-	l->chunk = il->chunk;
+	l->il->size = il->size;
+	l->il->chunk = il->chunk;
+	l->il->nstrips = il->nstrips;
+	for (i = 0; i < il->nstrips; i++) {
+		l->il->strip[i].base = il->strips[i].base;
+		l->il->strip[i].length = interleave_strip_len(il);
+		l->il->strip[i].dev = il->strips[i].dev;
+	}
 	return store_layout(im, l);
 }
 
@@ -558,8 +561,6 @@ int fuse_iomap_lookup(struct fuse_iomap *im, fuse_ino_t ino, uint64_t off,
 	l = iomap_table_get(&im->layouts, ino);
 	if (!l)
 		err = -ENOENT;
-	else if (off >= l->size && l->kind != IOMAP_LAYOUT_EXTENTS)
-		err = -ENXIO;
 	else
 		err = iomap_layout_resolve(l, off, out);
 	pthread_rwlock_unlock(&im->layouts.lock);
