@@ -78,6 +78,8 @@
 	.val.f_size_changed = FUSE_IOMAP_F_SIZE_CHANGED,		\
 	.val.f_stale = FUSE_IOMAP_F_STALE,				\
 	.val.f_want_end = FUSE_IOMAP_F_WANT_IOMAP_END,			\
+	.val.f_new = FUSE_IOMAP_F_NEW,					\
+	.val.f_shared = FUSE_IOMAP_F_SHARED,				\
 	.val.dev_null = FUSE_IOMAP_DEV_NULL,				\
 	.val.null_addr = FUSE_IOMAP_NULL_ADDR,				\
 	.val.inval_to_eof = FUSE_IOMAP_INVAL_TO_EOF,			\

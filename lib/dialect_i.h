@@ -115,7 +115,7 @@ struct fuse_dialect {
 		uint16_t type_inline, type_nocache, type_retry_cache;
 		uint16_t type_pure_overwrite;
 		uint16_t f_valid_from_server;	/**< FUSE_IOMAP_F_* a server may send */
-		uint16_t f_size_changed, f_stale, f_want_end;
+		uint16_t f_size_changed, f_stale, f_want_end, f_new, f_shared;
 		uint32_t dev_null;
 		uint64_t null_addr, inval_to_eof;
 		uint32_t backing_type_iomap, backing_type_mask;
