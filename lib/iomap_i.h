@@ -6,8 +6,11 @@
 
 #include "fuse_iomap.h"
 #include "fuse_iomap_resolve.h"
+#include "fuse_i.h"
+#include "dialect_i.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -72,10 +75,43 @@ struct fuse_iomap {
 
 	struct iomap_table layouts;
 
+	/* Negotiation (set at INIT) */
 	enum fuse_iomap_path path;
-	const void *dialect;	/* struct fuse_dialect * (lib/dialect_i.h) */
-	char describe[256];
+	const struct fuse_dialect *dialect;	/* what the kernel speaks */
+	struct fuse_dialect_probe probe;
+	struct fuse_dialect_choice choice;
+	bool extension_off;	/* a registration failed: everything classic */
+	bool init_done;
+	atomic_int daxdevs_pushed;
+	struct fuse_bpf *bpf;	/* attached mapping program, or NULL */
+	char describe[320];
+
+	/* The server's operations, called for files without layouts */
+	struct fuse_lowlevel_ops srv_op;
 };
+
+struct fuse_bpf;
+
+/* iomap_core.c */
+uint32_t iomap_kernel_dev(const struct fuse_iomap *im, uint32_t id);
+uint32_t iomap_dax_index(const struct fuse_iomap *im, uint32_t id);
+int iomap_dev_ioctl(struct fuse_iomap *im, unsigned long cmd, void *arg);
+int iomap_register_block_devices(struct fuse_iomap *im);
+int iomap_push_dax_devices(struct fuse_iomap *im);
+void iomap_fall_back(struct fuse_iomap *im, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* iomap_hooks.c */
+void iomap_hooks_install(struct fuse_iomap *im);
+void iomap_hooks_remove(struct fuse_iomap *im);
+void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uint64_t len);
+uint32_t iomap_attr_flags(struct fuse_iomap *im, uint64_t ino, uint32_t mode);
+
+/* iomap_classic.c */
+ssize_t iomap_classic_read(struct fuse_iomap *im, fuse_ino_t ino, char *buf,
+			   size_t size, uint64_t off);
+ssize_t iomap_classic_write(struct fuse_iomap *im, fuse_ino_t ino, const char *buf,
+			    size_t size, uint64_t off, uint64_t *newsize);
 
 /* iomap_layout.c */
 int iomap_table_init(struct iomap_table *t);

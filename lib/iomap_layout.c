@@ -413,8 +413,6 @@ static struct iomap_layout *layout_alloc(uint64_t ino, uint32_t kind, uint64_t s
 	return l;
 }
 
-void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uint64_t len);
-
 static int store_layout(struct fuse_iomap *im, struct iomap_layout *l)
 {
 	int err;

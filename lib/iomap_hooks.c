@@ -1,0 +1,373 @@
+/*
+ * fuse_iomap hooks into the core: INIT negotiation, the wrapped server
+ * operations (classic engine, mapping upload at open), and the
+ * notifications that keep the kernel's mapping cache honest.
+ */
+#include "iomap_i.h"
+#include "iomap_wire_i.h"
+#include "fuse_log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int iomap_dispatch(struct fuse_req *req, void *priv, const struct fuse_in_header *in,
+		   const void *fixed, size_t fixed_len,
+		   const void *payload, size_t payload_len);
+
+static struct fuse_iomap *req_iomap(fuse_req_t req)
+{
+	return req->se->ext.priv;
+}
+
+static bool is_ext_path(enum fuse_iomap_path p)
+{
+	return p != FUSE_IOMAP_PATH_CLASSIC;
+}
+
+static bool path_is_iomap(const struct fuse_iomap *im)
+{
+	return !im->extension_off && (im->path == FUSE_IOMAP_PATH_IOMAP ||
+				      im->path == FUSE_IOMAP_PATH_IOMAP_BPF);
+}
+
+/* --- INIT --- */
+
+static int iomap_init_hook(struct fuse_session *se, void *priv,
+			   const struct fuse_init_in *in, size_t in_len,
+			   struct fuse_init_out *out, size_t *out_len)
+{
+	struct fuse_iomap *im = priv;
+	struct fuse_dialect_want want = { 0 };
+	uint64_t kflags = in->flags;
+	uint32_t mode = im->params.mode;
+
+	(void)se;
+	(void)out_len;
+	if ((in->flags & FUSE_INIT_EXT) && in_len >= offsetof(struct fuse_init_in, flags2) + 4)
+		kflags |= (uint64_t)in->flags2 << 32;
+
+	want.block = (im->params.serves & FUSE_IOMAP_SERVES_BLOCK) &&
+		     mode != FUSE_IOMAP_MODE_FMAP && mode != FUSE_IOMAP_MODE_CLASSIC;
+	want.dax = (im->params.serves & FUSE_IOMAP_SERVES_DAX) &&
+		   mode != FUSE_IOMAP_MODE_IOMAP && mode != FUSE_IOMAP_MODE_CLASSIC;
+	want.bpf = mode == FUSE_IOMAP_MODE_AUTO || mode == FUSE_IOMAP_MODE_BPF;
+	want.bpf_iomap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_iomap_bpf_ops");
+	want.bpf_fmap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_dax_fmap_ops");
+
+	fuse_dialect_detect(in->major, in->minor, kflags,
+			    im->probe.done ? &im->probe : NULL, &want, &im->choice);
+	im->dialect = im->choice.kernel ? im->choice.kernel
+					: fuse_dialect_get(FUSE_DIALECT_STOCK);
+	switch (im->choice.path) {
+	case FUSE_DPATH_IOMAP:
+		im->path = im->dialect->bpf ? FUSE_IOMAP_PATH_IOMAP_BPF : FUSE_IOMAP_PATH_IOMAP;
+		break;
+	case FUSE_DPATH_FMAP:
+		im->path = im->dialect->bpf ? FUSE_IOMAP_PATH_FMAP_BPF : FUSE_IOMAP_PATH_FMAP;
+		break;
+	default:
+		im->path = FUSE_IOMAP_PATH_CLASSIC;
+		break;
+	}
+	if (im->path == FUSE_IOMAP_PATH_FMAP_BPF || im->path == FUSE_IOMAP_PATH_IOMAP_BPF) {
+		/* The BPF programs cannot be attached by this build: use the upcalls. */
+		im->path = im->path == FUSE_IOMAP_PATH_FMAP_BPF ? FUSE_IOMAP_PATH_FMAP
+								 : FUSE_IOMAP_PATH_IOMAP;
+	}
+	if (mode == FUSE_IOMAP_MODE_BPF && im->path != FUSE_IOMAP_PATH_CLASSIC)
+		fuse_log(FUSE_LOG_INFO,
+			 "fuse: -o iomap=bpf: no BPF mapping program attached; using the %s upcalls\n",
+			 fuse_iomap_path_name(im->path));
+
+	if (im->choice.reply_flag) {
+		if (im->choice.reply_flag >> 32) {
+			out->flags |= FUSE_INIT_EXT;
+			out->flags2 |= (uint32_t)(im->choice.reply_flag >> 32);
+		} else {
+			out->flags |= (uint32_t)im->choice.reply_flag;
+		}
+	}
+	if (im->choice.reply_minor && im->choice.reply_minor > out->minor)
+		out->minor = im->choice.reply_minor;
+
+	fuse_dialect_describe(&im->choice, im->describe, sizeof(im->describe));
+	fuse_log(FUSE_LOG_INFO, "%s\n", im->describe);
+	im->init_done = true;
+	return 0;
+}
+
+/* --- per-inode attribute flags --- */
+
+uint32_t iomap_attr_flags(struct fuse_iomap *im, uint64_t ino, uint32_t mode)
+{
+	const struct fuse_dialect *d = im->dialect;
+
+	if (!S_ISREG(mode) || !path_is_iomap(im))
+		return 0;
+	if (fuse_iomap_inode_path(im, ino) == FUSE_IOMAP_PATH_CLASSIC)
+		return 0;
+	return d->val.attr_exclusive | d->val.attr_iomap;
+}
+
+/* --- the kernel's mapping cache --- */
+
+static int send_upsert(struct fuse_iomap *im, uint64_t ino, const struct fuse_iomap_io *rd,
+		       const struct fuse_iomap_io *wr)
+{
+	const struct fuse_dialect *d = im->dialect;
+	struct fuse_iomap_upsert_mappings_out up = { 0 };
+	struct iovec iov[2];
+
+	up.nodeid = ino;
+	up.attr_ino = ino;
+	up.read = *rd;
+	if (wr)
+		up.write = *wr;
+	iov[1].iov_base = &up;
+	iov[1].iov_len = d->size.upsert;
+	return fuse_ll_notify_iov(im->se, d->notify.iomap_upsert, iov, 2);
+}
+
+/*
+ * Upload a file's mappings into the kernel's cache at open, within the
+ * cache budget: zero upcalls per I/O afterwards for whole layouts.
+ */
+static void iomap_upload(struct fuse_iomap *im, uint64_t ino)
+{
+	const struct fuse_dialect *d = im->dialect;
+	uint32_t budget = im->params.config.cache_maxbytes ? im->params.config.cache_maxbytes
+							   : d->lim.cache_default;
+	uint64_t limit = im->params.upload_max_bytes;
+	uint32_t bs = iomap_blocksize(im);
+	struct iomap_layout *l;
+	uint64_t off = 0, size;
+	size_t used = 0;
+
+	pthread_rwlock_rdlock(&im->layouts.lock);
+	l = iomap_table_get(&im->layouts, ino);
+	if (!l || l->kind == IOMAP_LAYOUT_LAZY || l->classic_fallback) {
+		pthread_rwlock_unlock(&im->layouts.lock);
+		return;
+	}
+	size = l->size;
+	pthread_rwlock_unlock(&im->layouts.lock);
+	if (limit && limit < size)
+		size = limit;
+
+	while (off < size) {
+		struct fuse_iomap_extent e;
+		struct fuse_iomap_io rd;
+		int err;
+
+		/* each cached record costs about one fuse_iomap_io in each fork */
+		if (used + 2 * d->size.iomap_io > budget)
+			break;
+		err = fuse_iomap_lookup(im, ino, off, &e);
+		if (err)
+			break;
+		err = iomap_wire_io(d, &e, iomap_kernel_dev(im, e.dev), bs, &rd);
+		if (err)
+			break;
+		if (send_upsert(im, ino, &rd, NULL))
+			break;
+		used += 2 * d->size.iomap_io;
+		off = rd.offset + rd.length;
+	}
+}
+
+void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uint64_t len)
+{
+	const struct fuse_dialect *d = im->dialect;
+	struct fuse_iomap_inval_mappings_out inv = { 0 };
+	uint32_t bs = iomap_blocksize(im);
+	struct iovec iov[2];
+	int err;
+
+	if (!im->init_done || !path_is_iomap(im))
+		return;
+	inv.nodeid = ino;
+	inv.attr_ino = ino;
+	inv.read.offset = off - off % bs;
+	if (len == UINT64_MAX || off + len < off)
+		inv.read.length = d->val.inval_to_eof;
+	else
+		inv.read.length = (off + len - inv.read.offset + bs - 1) / bs * bs;
+	inv.write = inv.read;
+	iov[1].iov_base = &inv;
+	iov[1].iov_len = d->size.inval;
+	err = fuse_ll_notify_iov(im->se, d->notify.iomap_inval, iov, 2);
+	/* ESTALE/ENOENT: the kernel has no inode, hence nothing cached */
+	if (err && err != -ESTALE && err != -ENOENT)
+		fuse_log(FUSE_LOG_WARNING,
+			 "fuse_iomap: invalidating the mappings of inode %llu: %s\n",
+			 (unsigned long long)ino, strerror(-err));
+}
+
+/* --- wrapped server operations --- */
+
+/* Per-thread bounce buffer for the classic engine (no allocation per request). */
+static __thread char *tl_buf;
+static __thread size_t tl_cap;
+
+static char *bounce(size_t size)
+{
+	if (size > tl_cap) {
+		char *n = realloc(tl_buf, size);
+
+		if (!n)
+			return NULL;
+		tl_buf = n;
+		tl_cap = size;
+	}
+	return tl_buf;
+}
+
+static void iomap_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			  struct fuse_file_info *fi)
+{
+	struct fuse_iomap *im = req_iomap(req);
+	char *buf = bounce(size);
+	ssize_t n;
+
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = iomap_classic_read(im, ino, buf, size, off);
+	if (n == -ENOENT || n == -EREMOTE) {
+		if (im->srv_op.read)
+			im->srv_op.read(req, ino, size, off, fi);
+		else
+			fuse_reply_err(req, n == -ENOENT ? ENOSYS : EIO);
+		return;
+	}
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, n);
+}
+
+static void iomap_reply_written(fuse_req_t req, ssize_t n)
+{
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, n);
+}
+
+static void iomap_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
+			   off_t off, struct fuse_file_info *fi)
+{
+	struct fuse_iomap *im = req_iomap(req);
+	ssize_t n = iomap_classic_write(im, ino, buf, size, off, NULL);
+
+	if (n == -ENOENT || n == -EREMOTE) {
+		if (im->srv_op.write)
+			im->srv_op.write(req, ino, buf, size, off, fi);
+		else
+			fuse_reply_err(req, n == -ENOENT ? ENOSYS : EIO);
+		return;
+	}
+	iomap_reply_written(req, n);
+}
+
+static void iomap_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
+			       off_t off, struct fuse_file_info *fi)
+{
+	struct fuse_iomap *im = req_iomap(req);
+	size_t size = fuse_buf_size(bufv);
+	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(size);
+	ssize_t n;
+
+	if (fuse_iomap_inode_path(im, ino) == FUSE_IOMAP_PATH_CLASSIC) {
+		struct iomap_layout *l;
+
+		pthread_rwlock_rdlock(&im->layouts.lock);
+		l = iomap_table_get(&im->layouts, ino);
+		pthread_rwlock_unlock(&im->layouts.lock);
+		if (!l) {
+			im->srv_op.write_buf(req, ino, bufv, off, fi);
+			return;
+		}
+	}
+	dst.buf[0].mem = bounce(size);
+	if (!dst.buf[0].mem) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = fuse_buf_copy(&dst, bufv, 0);
+	if (n < 0) {
+		fuse_reply_err(req, (int)-n);
+		return;
+	}
+	n = iomap_classic_write(im, ino, dst.buf[0].mem, n, off, NULL);
+	if (n == -EREMOTE && im->srv_op.write_buf) {
+		/* inline data: the server's own path (the buffer is already consumed) */
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	iomap_reply_written(req, n);
+}
+
+static void iomap_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fuse_iomap *im = req_iomap(req);
+
+	if (path_is_iomap(im) && im->params.upload_at_open)
+		iomap_upload(im, ino);
+	if (im->srv_op.open)
+		im->srv_op.open(req, ino, fi);
+	else
+		fuse_reply_open(req, fi);
+}
+
+static void iomap_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fuse_iomap *im = req_iomap(req);
+
+	/* famfs post-V10 pushes its DAX devices once, after INIT (spec 4.4) */
+	if (!im->extension_off && im->dialect->daxdev == FUSE_DAXDEV_PUSH &&
+	    !atomic_exchange(&im->daxdevs_pushed, 1))
+		iomap_push_dax_devices(im);
+	im->srv_op.lookup(req, parent, name);
+}
+
+static uint32_t iomap_attr_hook(struct fuse_session *se, void *priv, uint64_t ino,
+				uint32_t mode)
+{
+	(void)se;
+	return iomap_attr_flags(priv, ino, mode);
+}
+
+void iomap_hooks_install(struct fuse_iomap *im)
+{
+	struct fuse_session *se = im->se;
+	struct fuse_ll_ext ext = {
+		.init = iomap_init_hook,
+		.dispatch = iomap_dispatch,
+		.attr_flags = iomap_attr_hook,
+		.priv = im,
+	};
+
+	im->srv_op = se->op;
+	se->op.read = iomap_op_read;
+	se->op.write = iomap_op_write;
+	if (im->srv_op.write_buf)
+		se->op.write_buf = iomap_op_write_buf;
+	se->op.open = iomap_op_open;
+	if (im->srv_op.lookup)
+		se->op.lookup = iomap_op_lookup;
+	fuse_session_set_ext(se, &ext);
+	(void)is_ext_path;
+}
+
+void iomap_hooks_remove(struct fuse_iomap *im)
+{
+	struct fuse_ll_ext none = { 0 };
+
+	im->se->op = im->srv_op;
+	fuse_session_set_ext(im->se, &none);
+}
