@@ -34,6 +34,13 @@ struct fuse_chan;
 struct fuse_req;
 struct mount_opts;
 
+/**
+ * Bind an implementation to a versioned public name, e.g.
+ * FUSE_SYMVER("fuse_foo_30", "fuse_foo@FUSE_3.0").  The version node must
+ * exist in lib/fuse_versionscript.
+ */
+#define FUSE_SYMVER(impl, sym) __asm__(".symver " impl "," sym)
+
 /* ------------------------------------------------------------------ */
 /* 1. Session and request                                              */
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * loop.c - the default /dev/fuse channel (read, writev, ioctl), receiving
+ * with an exit-aware wait, and the single-threaded loop.
+ *
+ * The device fd is non-blocking: a read that finds no request falls back to
+ * poll(2) on the fd and the session's exit eventfd, so fuse_session_exit()
+ * (async-signal-safe) wakes the loop while busy loops pay no extra syscall.
+ */
+#include "fuse_i.h"
+#include "ll_i.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static int dev_send(struct fuse_chan *ch, struct fuse_req *req,
+		    struct iovec *iov, int count)
+{
+	struct fuse_session *se = ch->se;
+	ssize_t res;
+
+	(void)req;
+	if (se->io)
+		res = se->io->writev(ch->fd, iov, count, se->userdata);
+	else
+		res = writev(ch->fd, iov, count);
+	if (res == -1) {
+		int err = errno;
+
+		/* ENOENT: the request was interrupted and is gone. */
+		if (!fuse_session_exited(se) && err != ENOENT)
+			fuse_log(FUSE_LOG_ERR, "fuse: writing device: %s\n",
+				 strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+static int dev_ioctl(struct fuse_chan *ch, unsigned long cmd, void *arg)
+{
+	int res = ioctl(ch->fd, cmd, arg);
+
+	return res < 0 ? -errno : res;
+}
+
+const struct fuse_chan_ops fuse_dev_chan_ops = {
+	.send = dev_send,
+	.ioctl = dev_ioctl,
+};
+
+void fuse_chan_init_dev(struct fuse_chan *ch, struct fuse_session *se, int fd)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->ops = &fuse_dev_chan_ops;
+	ch->se = se;
+	ch->fd = fd;
+}
+
+int fuse_session_dev_ioctl(struct fuse_session *se, unsigned long cmd,
+			   void *arg)
+{
+	struct fuse_chan *ch = &se->ch;
+
+	if (ch->ops->ioctl)
+		return ch->ops->ioctl(ch, cmd, arg);
+	return dev_ioctl(ch, cmd, arg);
+}
+
+void fuse_session_set_chan_ops(struct fuse_session *se,
+			       const struct fuse_chan_ops *ops, void *priv)
+{
+	se->ch.ops = ops ? ops : &fuse_dev_chan_ops;
+	se->ch.priv = priv;
+}
+
+/* Wait until @fd is readable or the session exits; false on exit. */
+static bool wait_readable(struct fuse_session *se, int fd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = se->exit_efd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int n = poll(pfd, 2, -1);
+
+		if (fuse_session_exited(se))
+			return false;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return true;	/* let the read report the error */
+		}
+		if (pfd[1].revents)
+			return false;
+		if (pfd[0].revents)
+			return true;
+	}
+}
+
+int fuse_chan_receive(struct fuse_session *se, struct fuse_chan *ch,
+		      struct fuse_buf *buf)
+{
+	size_t size;
+	ssize_t res;
+
+	if (!buf->mem) {
+		buf->mem = malloc(se->bufsize);
+		if (!buf->mem) {
+			fuse_log(FUSE_LOG_ERR, "fuse: cannot allocate read buffer\n");
+			return -ENOMEM;
+		}
+		buf->mem_size = se->bufsize;
+	}
+	size = buf->mem_size ? buf->mem_size : se->bufsize;
+
+	for (;;) {
+		if (fuse_session_exited(se))
+			return 0;
+		if (se->io) {
+			if (ch->fd >= 0 && !wait_readable(se, ch->fd))
+				return 0;
+			res = se->io->read(ch->fd, buf->mem, size,
+					   se->userdata);
+		} else {
+			res = read(ch->fd, buf->mem, size);
+		}
+		if (res == -1) {
+			int err = errno;
+
+			if (err == EAGAIN) {
+				if (!wait_readable(se, ch->fd))
+					return 0;
+				continue;
+			}
+			if (err == EINTR || err == ENOENT)
+				return -EINTR;
+			if (err == ENODEV) {
+				/* Unmounted: a clean end. */
+				fuse_session_exit(se);
+				return 0;
+			}
+			if (!fuse_session_exited(se))
+				fuse_log(FUSE_LOG_ERR, "fuse: reading device: %s\n",
+					 strerror(err));
+			return -err;
+		}
+		if (res == 0) {
+			/* The other end went away (custom I/O). */
+			fuse_session_exit(se);
+			return 0;
+		}
+		if ((size_t)res < sizeof(struct fuse_in_header)) {
+			fuse_log(FUSE_LOG_ERR, "fuse: framing error, ending session: short read of %zd bytes\n",
+				 res);
+			se->error = -EPROTO;
+			fuse_session_exit(se);
+			return -EPROTO;
+		}
+		buf->size = (size_t)res;
+		buf->flags = 0;
+		return (int)res;
+	}
+}
+
+int fuse_session_receive_buf(struct fuse_session *se, struct fuse_buf *buf)
+{
+	return fuse_chan_receive(se, &se->ch, buf);
+}
+
+void fuse_session_process_buf(struct fuse_session *se,
+			      const struct fuse_buf *buf)
+{
+	if (buf->flags & FUSE_BUF_IS_FD) {
+		/* A request parked in a pipe or file: pull it into memory. */
+		char *mem = malloc(buf->size ? buf->size : 1);
+		ssize_t res;
+
+		if (!mem) {
+			fuse_log(FUSE_LOG_ERR, "fuse: cannot allocate request buffer\n");
+			return;
+		}
+		if (buf->flags & FUSE_BUF_FD_SEEK)
+			res = pread(buf->fd, mem, buf->size, buf->pos);
+		else
+			res = read(buf->fd, mem, buf->size);
+		if (res < 0) {
+			fuse_log(FUSE_LOG_ERR, "fuse: reading request: %s\n",
+				 strerror(errno));
+			free(mem);
+			return;
+		}
+		fuse_ll_process_raw(se, &se->ch, mem, (size_t)res);
+		free(mem);
+		return;
+	}
+	fuse_ll_process_raw(se, &se->ch, buf->mem, buf->size);
+}
+
+int fuse_session_loop(struct fuse_session *se)
+{
+	struct fuse_buf fbuf;
+	int res = 0;
+
+	memset(&fbuf, 0, sizeof(fbuf));
+	while (!fuse_session_exited(se)) {
+		res = fuse_chan_receive(se, &se->ch, &fbuf);
+		if (res == -EINTR || res == -EAGAIN)
+			continue;
+		if (res <= 0)
+			break;
+		fuse_ll_process_raw(se, &se->ch, fbuf.mem, (size_t)res);
+		res = 0;
+	}
+	free(fbuf.mem);
+	fuse_uring_stop(se);
+	if (res < 0 && res != -EPROTO)
+		return res;
+	return fuse_session_loop_result(se);
+}
