@@ -419,5 +419,27 @@ void fuse_apply_conn_info_opts(struct fuse_conn_info_opts *opts,
 		 FUSE_CAP_ASYNC_READ);
 	want_cap(conn, 0, opts->no_remote_posix_lock, FUSE_CAP_POSIX_LOCKS);
 	want_cap(conn, 0, opts->no_remote_flock, FUSE_CAP_FLOCK_LOCKS);
-	want_cap(conn, opts->atomic_o_trunc, 0, FUSE_CAP_ATOMIC_O_TRUNC);
+	/* atomic_o_trunc is accepted but, as in libfuse, not applied. */
+}
+
+/*
+ * fuse_open_channel() (libfuse 3.0 API, in the FUSE_3.0 version node):
+ * mount @mountpoint with the comma separated @options and return the
+ * /dev/fuse descriptor, or -1 with a logged reason.
+ */
+int fuse_open_channel(const char *mountpoint, const char *options);
+int fuse_open_channel(const char *mountpoint, const char *options)
+{
+	const char *argv[] = { "", "-o", options ? options : "", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(3, (char **)argv);
+	struct mount_opts *mo;
+	int fd;
+
+	mo = fuse_mount_opts_parse(&args);
+	fuse_opt_free_args(&args);
+	if (!mo)
+		return -1;
+	fd = fuse_kern_mount(mountpoint, mo);
+	fuse_mount_opts_free(mo);
+	return fd;
 }

@@ -8,6 +8,9 @@
 #define FUSE_USE_VERSION 318
 #endif
 #include <fuse_lowlevel.h>
+#ifndef UPSTREAM_LIBFUSE
+#include "fuse_i.h"	/* white box: a session's own conn */
+#endif
 
 #include <fcntl.h>
 #include <limits.h>
@@ -182,37 +185,58 @@ static void test_conn_opts(void)
 	const char *want[] = { "prog", "-o", "other", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, (char **)argv);
 	struct fuse_conn_info_opts *co;
-	struct fuse_conn_info conn;
+	struct fuse_conn_info *conn;
+#ifdef UPSTREAM_LIBFUSE
+	struct fuse_conn_info own;
+
+	conn = &own;
+#else
+	/*
+	 * fuse_set_feature_flag() works on the conn inside a session, so
+	 * use a real (unmounted) session's conn.
+	 */
+	static const struct fuse_lowlevel_ops ops;
+	const char *sargv[] = { "prog", NULL };
+	struct fuse_args sargs = FUSE_ARGS_INIT(1, (char **)sargv);
+	struct fuse_session *se = fuse_session_new(&sargs, &ops, sizeof(ops),
+						   NULL);
+
+	CHECK(se != NULL);
+	if (!se)
+		return;
+	conn = &se->conn;
+#endif
 
 	co = fuse_parse_conn_info_opts(&args);
 	CHECK(co != NULL);
 	if (!co)
 		return;
 	CHECK(args_equal(&args, want));
-	memset(&conn, 0, sizeof(conn));
-	conn.max_write = 1 << 20;
-	conn.max_readahead = 1 << 20;
-	conn.max_background = 12;
-	conn.capable = FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_SPLICE_READ |
-		       FUSE_CAP_ASYNC_READ;
-	conn.want = FUSE_CAP_SPLICE_READ | FUSE_CAP_ASYNC_READ;
+	memset(conn, 0, sizeof(*conn));
+	conn->max_write = 1 << 20;
+	conn->max_readahead = 1 << 20;
+	conn->max_background = 12;
+	conn->capable = FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_SPLICE_READ |
+			FUSE_CAP_ASYNC_READ;
+	conn->want = FUSE_CAP_SPLICE_READ | FUSE_CAP_ASYNC_READ;
 #ifndef UPSTREAM_LIBFUSE
-	conn.capable_ext = conn.capable;
-	conn.want_ext = conn.want;
+	conn->capable_ext = conn->capable;
+	conn->want_ext = conn->want;
 #endif
-	fuse_apply_conn_info_opts(co, &conn);
-	CHECK_INT(conn.max_write, 4096);
-	CHECK_INT(conn.max_readahead, 0);
-	CHECK_INT(conn.max_background, 12);
-	CHECK_INT(conn.time_gran, 10);
-#ifdef UPSTREAM_LIBFUSE
-	CHECK(conn.want & FUSE_CAP_WRITEBACK_CACHE);
-	CHECK(!(conn.want & FUSE_CAP_SPLICE_READ));
-	CHECK(conn.want & FUSE_CAP_ASYNC_READ);
-#else
-	CHECK(fuse_get_feature_flag(&conn, FUSE_CAP_WRITEBACK_CACHE));
-	CHECK(!fuse_get_feature_flag(&conn, FUSE_CAP_SPLICE_READ));
-	CHECK(fuse_get_feature_flag(&conn, FUSE_CAP_ASYNC_READ));
+	fuse_apply_conn_info_opts(co, conn);
+	CHECK_INT(conn->max_write, 4096);
+	CHECK_INT(conn->max_readahead, 0);
+	CHECK_INT(conn->max_background, 12);
+	CHECK_INT(conn->time_gran, 10);
+	CHECK(conn->want & FUSE_CAP_WRITEBACK_CACHE);
+	CHECK(!(conn->want & FUSE_CAP_SPLICE_READ));
+	CHECK(conn->want & FUSE_CAP_ASYNC_READ);
+#ifndef UPSTREAM_LIBFUSE
+	CHECK(conn->want_ext & FUSE_CAP_WRITEBACK_CACHE);
+	CHECK(!(conn->want_ext & FUSE_CAP_SPLICE_READ));
+	CHECK(conn->want_ext & FUSE_CAP_ASYNC_READ);
+	fuse_session_destroy(se);
+	fuse_opt_free_args(&sargs);
 #endif
 	free(co);
 	fuse_opt_free_args(&args);
