@@ -4,9 +4,7 @@
  * help and version printers, daemonizing, and the fuse_conn_info option
  * parser.  Behaviour follows libfuse 3.18 lib/helper.c.
  */
-#include "fuse_config.h"
-#include "fuse_lowlevel.h"
-#include "fuse_kernel.h"
+#include "fuse_i.h"
 #include "mount_i.h"
 
 #include <errno.h>
@@ -423,7 +421,7 @@ void fuse_apply_conn_info_opts(struct fuse_conn_info_opts *opts,
 }
 
 /*
- * fuse_open_channel() (libfuse 3.0 API, in the FUSE_3.0 version node):
+ * fuse_open_channel() (libfuse API, version node FUSE_3.3):
  * mount @mountpoint with the comma separated @options and return the
  * /dev/fuse descriptor, or -1 with a logged reason.
  */
