@@ -75,4 +75,21 @@ int fuse_kmodel_daxdev_open(int fd, int devfd, uint32_t index);
 /** Tell the model the server is ready for INIT. Returns 0 or -errno. */
 int fuse_kmodel_mounted(int fd);
 
+/* lib/transport_kmodel_session.c (libfuse only) */
+struct fuse_session;
+
+/**
+ * If the session fd is a socket, route device ioctls through the model
+ * protocol. Call right after the session fd is known (fuse_session_mount
+ * with "/dev/fd/N"). Returns 1 if attached, 0 if not a model session.
+ */
+int fuse_kmodel_session_attach(struct fuse_session *se);
+
+/**
+ * Tell the model the server is ready for INIT (after its pre-mount probes,
+ * i.e. when the loop starts). Returns 0 (also for non-model sessions) or
+ * -errno.
+ */
+int fuse_kmodel_session_ready(struct fuse_session *se);
+
 #endif /* FUSE_KMODEL_WIRE_I_H */
