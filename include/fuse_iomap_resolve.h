@@ -37,11 +37,11 @@
  * fuse_res_extents_check() accepted it: for a list that fails the check a
  * lookup returns some in-bounds extent or hole, or #FUSE_RES_EINVAL.
  *
- * Verifier budget: in BPF builds the lookup functions are global
- * (non-static, noinline) functions, so the verifier checks each one once,
- * with its pointer arguments as sized, possibly-NULL memory.  The extent
- * search computes "ext.offset <= off" with integer arithmetic (no branch),
- * so every round of the search is a single verifier path.
+ * Verifier budget: the extent search computes "ext.offset <= off" with
+ * integer arithmetic (no branch), so every round of the search is a single
+ * verifier path and the verifier's work grows with log2(max), not with the
+ * number of outcomes.  In BPF builds the lookups are inlined by default;
+ * see FUSE_RES_FN for the global-function alternative.
  *
  * Return values: 0, or a negative Linux errno value: #FUSE_RES_EFAULT (NULL
  * argument), #FUSE_RES_EINVAL (malformed layout: count above the bound, zero
@@ -233,13 +233,20 @@ static inline uint64_t fuse_res_out_addr_at(const struct fuse_res_out *r, uint64
 
 /*
  * FUSE_RES_FN: how the public lookup functions are defined.  Natively they
- * are static inline.  In BPF they are global noinline functions, verified
- * once each (the "FMAP_GLOBAL" result of bpf-notes.md §4: 1024 extents cost
- * less than a third of the budget that way, inlined at two call sites they
- * exceed it).
+ * are static inline.  In BPF they are inlined too (always_inline): the
+ * branch-free search keeps the verifier's work small even when every
+ * lookup is inlined at several call sites (resolve_prog.bpf.c: about 21k
+ * and 40k processed instructions of the 1M limit), and a call to a global
+ * BPF function cost about 9 ns per lookup on the test machine
+ * (bench/bpf).  Define FUSE_RES_BPF_GLOBAL before including this header to
+ * get global noinline functions instead, each verified once with its
+ * pointer arguments as sized, possibly-NULL memory (bpf-notes.md §4).
  */
-#if defined(__bpf__)
+#if defined(__bpf__) && defined(FUSE_RES_BPF_GLOBAL)
 #define FUSE_RES_FN		__attribute__((noinline))
+#define FUSE_RES_INLINE		static inline __attribute__((always_inline))
+#elif defined(__bpf__)
+#define FUSE_RES_FN		static inline __attribute__((always_inline))
 #define FUSE_RES_INLINE		static inline __attribute__((always_inline))
 #else
 #define FUSE_RES_FN		static inline
@@ -432,9 +439,22 @@ FUSE_RES_FN int fuse_res_interleave_lookup(const struct fuse_res_interleave *il,
 	if (off >= il->size)
 		return FUSE_RES_ERANGE;
 
-	cn = off / chunk;		/* chunk number in the file */
-	s = cn % n;			/* strip */
-	row_off = (cn / n) * chunk;	/* offset inside the strip, <= off */
+	if (((off | chunk) >> 32) == 0) {
+		/*
+		 * 32-bit divisions when they suffice (files below 4 GiB):
+		 * a 64-bit divide costs several times more, and the BPF JIT
+		 * emits the 64-bit form for 64-bit operands.
+		 */
+		uint32_t cn32 = (uint32_t)off / (uint32_t)chunk;
+
+		cn = cn32;
+		s = cn32 % (uint32_t)n;
+		row_off = (uint64_t)(cn32 / (uint32_t)n) * chunk;
+	} else {
+		cn = off / chunk;		/* chunk number in the file */
+		s = cn % n;			/* strip */
+		row_off = (cn / n) * chunk;	/* offset inside the strip */
+	}
 	FUSE_RES_BARRIER(s);
 	if (s >= FUSE_RES_STRIPS_MAX)
 		return FUSE_RES_EINVAL;

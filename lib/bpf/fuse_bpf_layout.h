@@ -51,7 +51,7 @@ struct fuse_bpf_file {
 #define FUSE_BPF_SLOTS_MAX	(1u << 20)
 
 /** Slot of @p nodeid, or #FUSE_BPF_SLOTS_MAX when @p nslots is 0. */
-static inline uint32_t fuse_bpf_slot(uint64_t nodeid, uint32_t nslots)
+FUSE_RES_INLINE uint32_t fuse_bpf_slot(uint64_t nodeid, uint32_t nslots)
 {
 	if (nslots == 0)
 		return FUSE_BPF_SLOTS_MAX;
@@ -62,8 +62,8 @@ static inline uint32_t fuse_bpf_slot(uint64_t nodeid, uint32_t nslots)
  * Resolve @p off in a file record.  Returns as the fuse_res_* lookups, or
  * #FUSE_RES_EINVAL for an unknown kind.
  */
-static inline int fuse_bpf_file_lookup(const struct fuse_bpf_file *f,
-				       uint64_t off, struct fuse_res_out *out)
+FUSE_RES_INLINE int fuse_bpf_file_lookup(const struct fuse_bpf_file *f,
+					 uint64_t off, struct fuse_res_out *out)
 {
 	if (f->kind == FUSE_BPF_FILE_EXTENTS)
 		return fuse_res_ext32_lookup(&f->u.ext, off, out);

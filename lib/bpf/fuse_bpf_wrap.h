@@ -64,7 +64,7 @@ struct fuse_bpf_begin_out {
  *         server must decide (allocation, conversion, copy-on-write,
  *         atomic/swapfile requests, unaligned segments, resolver errors).
  */
-static inline int fuse_bpf_begin_decide(int rc, const struct fuse_res_out *r,
+FUSE_RES_INLINE int fuse_bpf_begin_decide(int rc, const struct fuse_res_out *r,
 					uint64_t pos, uint32_t opflags,
 					uint32_t blkbits,
 					struct fuse_bpf_begin_out *out)
@@ -123,7 +123,7 @@ static inline int fuse_bpf_begin_decide(int rc, const struct fuse_res_out *r,
  * @return 0 and @p io filled, or a negative errno (-EIO = -5 for holes and
  *         bad devices, the resolver's error otherwise).
  */
-static inline int fuse_bpf_famfs_decide(int rc, const struct fuse_res_out *r,
+FUSE_RES_INLINE int fuse_bpf_famfs_decide(int rc, const struct fuse_res_out *r,
 					uint32_t ndev, struct fuse_bpf_io *io)
 {
 	if (rc != 0)

@@ -120,7 +120,7 @@ int resolve_query(struct resolve_query *q)
 }
 
 struct bench_state {
-	__u32 kind, slot, nslots, hits, misses;
+	__u32 kind, slot, nslots, hits, misses, k;
 	uint64_t seed, size, sum;
 };
 
@@ -129,12 +129,19 @@ static long bench_step(__u32 i, void *data)
 	struct bench_state *st = data;
 	const struct fuse_bpf_file *f;
 	struct fuse_res_out r = {};
-	__u32 k = i % st->nslots;
-	__u64 off = resolve_bench_next(&st->seed) % st->size;
+	__u32 k = st->k;
+	__u64 off = resolve_bench_offset(&st->seed, st->size);
 	__u64 nodeid = k + 1;
 	void *v;
 	int rc;
 
+	/* k = i % nslots, without a division */
+	st->k = k + 1 == st->nslots ? 0 : k + 1;
+
+	if (st->kind == RESOLVE_KIND_LOOP_ONLY) {
+		st->sum += off ^ k;
+		return 0;
+	}
 	if (st->kind == RESOLVE_KIND_FILE_MAPONLY) {
 		v = bpf_map_lookup_elem(&files, &k);
 		if (v)
