@@ -36,7 +36,7 @@ void kmodel_opts_init(struct kmodel_opts *o, const struct fuse_dialect *dialect)
 	o->may_add_iomap = true;
 	o->famfs_rawio = true;
 	o->allow_file_devices = true;
-	o->init_delay_ms = 200;
+	o->init_delay_ms = 500;
 	o->timeout_ms = 10000;
 	o->max_io = 128 * 1024;
 }

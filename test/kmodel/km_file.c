@@ -31,6 +31,7 @@ int km_open(struct kmodel *km, struct km_inode *ino, bool write, uint64_t *fh)
 	}
 	o = p;
 	*fh = o->fh;
+	ino->open_flags = o->open_flags;
 	if (ino->iomap && (o->open_flags & (FOPEN_PASSTHROUGH | FOPEN_STREAM |
 					    FOPEN_NONSEEKABLE))) {
 		/* spec 8.1: refused on iomap inodes */
@@ -72,6 +73,13 @@ static ssize_t classic_rw(struct kmodel *km, struct km_inode *ino, uint64_t fh,
 {
 	size_t done = 0;
 
+	if (!write && !(ino->open_flags & FOPEN_DIRECT_IO)) {
+		/* page-cache reads stop at i_size: no READ past EOF */
+		if (off >= ino->attr.size)
+			return 0;
+		if (len > ino->attr.size - off)
+			len = ino->attr.size - off;
+	}
 	while (done < len) {
 		size_t n = len - done;
 		size_t rlen;

@@ -55,6 +55,7 @@ struct km_inode {
 	struct fuse_attr attr;
 	uint64_t disk_size;	/* the kernel's i_disk_size (iomap) */
 	bool iomap;		/* EXCLUSIVE|IOMAP honoured on this inode */
+	uint32_t open_flags;	/* FOPEN_* of the last OPEN reply */
 	struct km_cache *cache;
 	struct km_fmap *fmap;
 	bool bad;

@@ -55,7 +55,7 @@ struct kmodel_opts {
 	bool verbose;
 };
 
-/** Defaults for @dialect: offered, permitted, strict devices off, 200 ms, 10 s. */
+/** Defaults for @dialect: offered, permitted, file devices allowed, 500 ms, 10 s. */
 void kmodel_opts_init(struct kmodel_opts *o, const struct fuse_dialect *dialect);
 
 /**
