@@ -511,6 +511,10 @@ int fuse_kern_mount(const char *mountpoint, struct mount_opts *mo)
 	    (mo->mtab_opts && fuse_opt_add_opt(&opts, mo->mtab_opts) == -1))
 		goto out;
 
+	if (mo->auto_unmount && !mo->allow_other && geteuid() != 0)
+		fuse_log(FUSE_LOG_INFO,
+			 "fuse: note: fusermount3 older than 3.15 can only auto_unmount mounts root may access (allow_other or allow_root; libfuse issue #586)\n");
+
 	fd = -2;
 	if (!mo->auto_unmount && geteuid() == 0)
 		fd = mount_direct(mountpoint, mo);
@@ -564,7 +568,7 @@ void fuse_kern_unmount(const char *mountpoint, int fd)
 	}
 	if (fuse_mnt_spawn_helper(argv, -1, false, &pid) == 0) {
 		status = fuse_mnt_wait_helper(pid);
-		if (status != 0)
+		if (status > 0)
 			fuse_log(FUSE_LOG_ERR,
 				 "fuse: %s -u %s failed (status %d)\n",
 				 FUSERMOUNT_PROG, mountpoint, status);

@@ -152,12 +152,13 @@ int fuse_mnt_wait_helper(pid_t pid)
 	int status;
 
 	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR) {
-			fuse_log(FUSE_LOG_ERR,
-				 "fuse: waiting for %s (pid %d): %s\n",
-				 FUSERMOUNT_PROG, (int)pid, strerror(errno));
-			return -1;
-		}
+		if (errno == EINTR)
+			continue;
+		/* ECHILD: the program reaps children itself (SIGCHLD). */
+		fuse_log(errno == ECHILD ? FUSE_LOG_DEBUG : FUSE_LOG_ERR,
+			 "fuse: waiting for %s (pid %d): %s\n",
+			 FUSERMOUNT_PROG, (int)pid, strerror(errno));
+		return -1;
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
