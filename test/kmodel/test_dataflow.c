@@ -15,6 +15,7 @@
 
 static int fails;
 
+#define CHECK_ZERO(v) do { if ((v) != 0) { CHECK((v) == 0); break; } } while (0)
 #define CHECK(cond) do { \
 	if (!(cond)) { \
 		printf("FAIL %s:%d: %s\n", __func__, __LINE__, #cond); \
@@ -345,6 +346,204 @@ static void test_famfs_push(bool push)
 	unlink(s.dev_path);
 }
 
+/* ---- BEGIN variants driven by a hook ---- */
+
+enum { HK_RETRY, HK_WANT_END, HK_UNWRITTEN, HK_HOLE, HK_INLINE };
+static int hk_mode;
+static uint32_t hk_ioend_flags;
+static int hk_begins, hk_ends;
+static bool hk_end_enosys;
+
+static int begin_hook(struct fake_srv *s, const struct fuse_in_header *h,
+		      const void *in, size_t inlen)
+{
+	const struct fuse_iomap_begin_in *b = in;
+	struct fuse_iomap_begin_out o;
+	struct fuse_iomap_upsert_mappings_out u;
+
+	(void)inlen;
+	if (h->opcode == FUSE_IOMAP_END) {
+		hk_ends++;
+		fs_reply(s, h->unique, hk_end_enosys ? -ENOSYS : 0, NULL, 0);
+		return 1;
+	}
+	if (h->opcode == FUSE_IOMAP_IOEND) {
+		const struct fuse_iomap_ioend_in *e = in;
+
+		hk_ioend_flags |= e->flags;
+		return 0;	/* default reply */
+	}
+	if (h->opcode != FUSE_IOMAP_BEGIN)
+		return 0;
+	hk_begins++;
+	fs_default_begin(s->backing_id, b->pos, s->file_size, &o);
+	switch (hk_mode) {
+	case HK_RETRY:
+		memset(&u, 0, sizeof(u));
+		u.nodeid = FS_FILE_NODEID;
+		u.attr_ino = FS_FILE_INO;
+		u.read = o.read;
+		fs_notify(s, FUSE_NOTIFY_IOMAP_UPSERT_MAPPINGS, &u, sizeof(u));
+		o.read.type = FUSE_IOMAP_TYPE_RETRY_CACHE;
+		o.read.dev = FUSE_IOMAP_DEV_NULL;
+		o.read.addr = FUSE_IOMAP_NULL_ADDR;
+		break;
+	case HK_WANT_END:
+		o.read.flags = FUSE_IOMAP_F_WANT_IOMAP_END;
+		break;
+	case HK_UNWRITTEN:
+		o.read.type = FUSE_IOMAP_TYPE_UNWRITTEN;
+		break;
+	case HK_HOLE:
+		if (b->opflags & FUSE_IOMAP_OP_WRITEBACK) {
+			o.read.addr = 1 << 20;	/* allocated at writeback */
+			break;
+		}
+		o.read.type = FUSE_IOMAP_TYPE_HOLE;
+		o.read.addr = FUSE_IOMAP_NULL_ADDR;
+		o.read.dev = FUSE_IOMAP_DEV_NULL;
+		o.write = o.read;	/* write into a hole: delayed */
+		break;
+	case HK_INLINE:
+		o.read.type = FUSE_IOMAP_TYPE_INLINE;
+		o.read.addr = FUSE_IOMAP_NULL_ADDR;
+		o.read.dev = FUSE_IOMAP_DEV_NULL;
+		break;
+	}
+	fs_reply(s, h->unique, 0, &o, sizeof(o));
+	return 1;
+}
+
+static struct kmodel *hook_start(struct fake_srv *s, const char *tag, int mode)
+{
+	iomap_setup(s, tag);
+	s->hook = begin_hook;
+	hk_mode = mode;
+	hk_ioend_flags = 0;
+	hk_begins = hk_ends = 0;
+	hk_end_enosys = false;
+	return start("iomap-v7", s, NULL);
+}
+
+static void test_retry_cache(void)
+{
+	static uint8_t buf[65536];
+	struct fake_srv s;
+	struct kmodel *km = hook_start(&s, "rc", HK_RETRY);
+
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(pattern_ok(buf, 0, sizeof(buf)));
+	CHECK(kmodel_last_notify_error(km) == 0);
+	CHECK(hk_begins == 1);	/* the retry was served by the cache */
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
+static void test_want_end(void)
+{
+	static uint8_t buf[4096];
+	struct fake_srv s;
+	struct kmodel *km = hook_start(&s, "we", HK_WANT_END);
+
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(hk_ends == 1);
+	hk_end_enosys = true;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(hk_ends == 2);	/* after one ENOSYS, END is never sent again */
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
+static void test_unwritten(void)
+{
+	static uint8_t buf[8192], w[8192];
+	struct fake_srv s;
+	struct kmodel *km = hook_start(&s, "uw", HK_UNWRITTEN);
+	size_t i;
+
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	for (i = 0; i < sizeof(buf); i++)
+		CHECK_ZERO(buf[i]);
+	memset(w, 0x5a, sizeof(w));
+	CHECK(kmodel_write(km, "/f", 8192, sizeof(w), w) == sizeof(w));
+	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_UNWRITTEN);
+	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_DIRECT);
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
+static void test_hole_write(void)
+{
+	static uint8_t w[4096], r[4096];
+	struct fake_srv s;
+	struct kmodel *km = hook_start(&s, "hw", HK_HOLE);
+	int fd;
+
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	memset(w, 0xa5, sizeof(w));
+	CHECK(kmodel_write(km, "/f", 4096, sizeof(w), w) == sizeof(w));
+	CHECK(hk_begins == 2);	/* the write, then writeback allocation */
+	stop(km, &s);
+	fd = open(s.dev_path, O_RDONLY);
+	CHECK(fd >= 0 && pread(fd, r, sizeof(r), (1 << 20) + 4096) == sizeof(r));
+	CHECK(memcmp(w, r, sizeof(w)) == 0);
+	close(fd);
+	unlink(s.dev_path);
+}
+
+static void test_inline(void)
+{
+	static uint8_t buf[4096];
+	struct fake_srv s;
+	struct kmodel *km = hook_start(&s, "il", HK_INLINE);
+
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(pattern_ok(buf, 0, sizeof(buf)));
+	CHECK(kmodel_count(km, FUSE_READ) == 1);	/* inline data by READ, fh 0 */
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
+static void test_famfs_write(void)
+{
+	static uint8_t w[8192], r[8192];
+	struct fake_srv s;
+	struct kmodel *km;
+	int fd;
+
+	famfs_setup(&s, "fw");
+	km = start("famfs-v10", &s, NULL);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	memset(w, 0x3c, sizeof(w));
+	CHECK(kmodel_write(km, "/f", 4096, sizeof(w), w) == sizeof(w));
+	/* files never grow: a write at EOF writes nothing */
+	CHECK(kmodel_write(km, "/f", 3 << 20, sizeof(w), w) == 0);
+	CHECK(kmodel_count(km, FUSE_WRITE) == 0);
+	stop(km, &s);
+	fd = open(s.dev_path, O_RDONLY);
+	CHECK(fd >= 0 && pread(fd, r, sizeof(r), 4096) == sizeof(r));
+	CHECK(memcmp(w, r, sizeof(w)) == 0);
+	close(fd);
+	unlink(s.dev_path);
+}
+
 int main(void)
 {
 	test_iomap_read();
@@ -360,6 +559,12 @@ int main(void)
 	test_famfs_interleave();
 	test_famfs_push(true);
 	test_famfs_push(false);
+	test_retry_cache();
+	test_want_end();
+	test_unwritten();
+	test_hole_write();
+	test_inline();
+	test_famfs_write();
 	printf(fails ? "%d checks failed\n" : "all dataflow checks passed\n",
 	       fails);
 	return fails ? 1 : 0;
