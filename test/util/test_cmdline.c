@@ -10,6 +10,7 @@
 #include <fuse_lowlevel.h>
 #ifndef UPSTREAM_LIBFUSE
 #include "fuse_i.h"	/* white box: a session's own conn */
+#include "mount_i.h"	/* fuse_mount_fd_from_path() */
 #endif
 
 #include <fcntl.h>
@@ -168,6 +169,66 @@ static void test_cmdline_30(void)
 }
 #endif
 
+#ifndef UPSTREAM_LIBFUSE
+static void test_fd_path(void)
+{
+	char path[64];
+	int fd = open("/dev/null", O_RDONLY);
+
+	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
+	CHECK_INT(fuse_mount_fd_from_path(path), fd);
+	close(fd);
+	CHECK_INT(fuse_mount_fd_from_path(path), -1);	/* closed */
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/1x"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/-1"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/ 1"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/99999999999999999999"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fdx/1"), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/tmp"), -1);
+	CHECK_INT(fuse_mount_fd_from_path(NULL), -1);
+	CHECK_INT(fuse_mount_fd_from_path("/dev/fd/1"), 1);
+}
+#endif
+
+/* Run @fn with stdout going into @out. */
+static void capture_stdout(void (*fn)(void), char *out, size_t len)
+{
+	int p[2], saved;
+	ssize_t n, total = 0;
+
+	fflush(stdout);
+	if (pipe(p) == -1)
+		return;
+	saved = dup(1);
+	dup2(p[1], 1);
+	close(p[1]);
+	fn();
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	while ((n = read(p[0], out + total, len - 1 - total)) > 0)
+		total += n;
+	out[total] = '\0';
+	close(p[0]);
+}
+
+static void test_help(void)
+{
+	char out[4096];
+
+	capture_stdout(fuse_cmdline_help, out, sizeof(out));
+	CHECK(strstr(out, "    -d   -o debug          enable debug output (implies -f)\n") != NULL);
+	CHECK(strstr(out, "-o max_threads") != NULL);
+	CHECK(strstr(out, "-o clone_fd") != NULL);
+	capture_stdout(fuse_lowlevel_help, out, sizeof(out));
+	CHECK(strstr(out, "    -o allow_other         allow access by all users\n") != NULL);
+	CHECK(strstr(out, "-o auto_unmount") != NULL);
+	capture_stdout(fuse_lowlevel_version, out, sizeof(out));
+	CHECK(strstr(out, "using FUSE kernel interface version 7.") != NULL);
+	CHECK(strstr(out, "fusermount3 version: ") != NULL);
+}
+
 static void test_versions(void)
 {
 	CHECK(fuse_version() >= 314);
@@ -322,7 +383,9 @@ int main(void)
 	test_cmdline();
 #ifndef UPSTREAM_LIBFUSE
 	test_cmdline_30();
+	test_fd_path();
 #endif
+	test_help();
 	test_versions();
 	test_conn_opts();
 	test_daemonize();

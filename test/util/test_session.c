@@ -4,6 +4,9 @@
  * fuse_set_signal_handlers(), fuse_session_mount() (through the real
  * fusermount3 for "user", mount(2) for "root"), fuse_session_loop() ended
  * by SIGTERM (the loop returns the signal number), fuse_session_unmount().
+ * Mode "devfd": the test mounts with mount(2) itself and hands the server
+ * "/dev/fd/N" (the convention mount helpers use); the server must use
+ * that descriptor and leave unmounting to its parent.
  */
 #define FUSE_USE_VERSION 318
 #include <fuse_lowlevel.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +28,7 @@
 #include "check.h"
 
 static int to_parent = -1, from_parent = -1;
+static char mount_arg[PATH_MAX];	/* what the server passes to mount */
 
 static void ll_getattr(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
@@ -91,7 +96,7 @@ static int server(bool drop)
 		return 2;
 	if (fuse_set_signal_handlers(se) != 0)
 		return 3;
-	if (fuse_session_mount(se, mnt) != 0) {
+	if (fuse_session_mount(se, mount_arg) != 0) {
 		dprintf(to_parent, "F\n");
 		return 4;
 	}
@@ -108,6 +113,8 @@ static int server(bool drop)
 int main(int argc, char *argv[])
 {
 	bool user = argc > 1 && strcmp(argv[1], "user") == 0;
+	bool devfd = argc > 1 && strcmp(argv[1], "devfd") == 0;
+	int devfd_fd = -1;
 	int up[2], down[2], status, res = -1;
 	char line[128], fstype[256], source[256], opts[1024];
 	unsigned long long ino = 0;
@@ -135,6 +142,21 @@ int main(int argc, char *argv[])
 			skip("could not make the private mount namespace the test needs");
 	}
 	make_mountpoint();
+	snprintf(mount_arg, sizeof(mount_arg), "%s", mnt);
+	if (devfd) {
+		char data[128];
+
+		devfd_fd = open("/dev/fuse", O_RDWR);
+		snprintf(data, sizeof(data),
+			 "fd=%d,rootmode=40000,user_id=0,group_id=0", devfd_fd);
+		if (devfd_fd < 0 ||
+		    mount("utilsess", mnt, "fuse.utilsess", MS_NOSUID | MS_NODEV,
+			  data) == -1) {
+			perror("mount for /dev/fd/N");
+			return 1;
+		}
+		snprintf(mount_arg, sizeof(mount_arg), "/dev/fd/%d", devfd_fd);
+	}
 	if (pipe(up) == -1 || pipe(down) == -1)
 		return 1;
 	pid = fork();
@@ -148,6 +170,8 @@ int main(int argc, char *argv[])
 	}
 	close(up[1]);
 	close(down[0]);
+	if (devfd_fd >= 0)
+		close(devfd_fd);	/* the server has it now */
 	fcntl(up[0], F_SETFL, O_NONBLOCK);
 
 	read_line(up[0], line, sizeof(line), 20000);
@@ -165,7 +189,13 @@ int main(int argc, char *argv[])
 	CHECK_INT(res, SIGTERM);
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (devfd) {
+		/* The server does not unmount what it did not mount. */
+		CHECK_INT(mountinfo_find(mnt, NULL, NULL, NULL, 0), 1);
+		CHECK_INT(umount2(mnt, 0), 0);
+	}
 	CHECK(wait_unmounted(2000));
 	cleanup_mountpoint();
-	return check_report(user ? "test_session user" : "test_session root");
+	return check_report(user ? "test_session user" :
+			    devfd ? "test_session devfd" : "test_session root");
 }
