@@ -35,16 +35,19 @@ static int ctl_backing_open(struct kmodel *km, const struct kmw_req *req,
 
 	memcpy(&map, req->arg, sizeof(map));
 	if (d->path != FUSE_DPATH_IOMAP) {
-		/* upstream: any flag or padding -> EINVAL; passthrough not modelled */
-		if (map.flags || map.padding)
-			return -EINVAL;
-		return -EOPNOTSUPP;
+		/*
+		 * upstream fuse_backing_open: -EPERM unless passthrough was
+		 * negotiated (the model never offers FUSE_PASSTHROUGH)
+		 */
+		return -EPERM;
 	}
 	if ((map.flags & ~d->val.backing_type_mask) || map.padding)
 		return -EINVAL;
 	type = map.flags & d->val.backing_type_mask;
+	if (type == FUSE_BACKING_TYPE_PASSTHROUGH)
+		return -EPERM;		/* passthrough not negotiated */
 	if (type != d->val.backing_type_iomap)
-		return -EOPNOTSUPP;	/* passthrough is not modelled */
+		return -EOPNOTSUPP;
 	if (!km->iomap)
 		return -EPERM;		/* needs a negotiated iomap connection */
 	if (devfd < 0)

@@ -148,9 +148,14 @@ int km_handle_notify(struct kmodel *km, int32_t code, const void *p,
 	} else if (code == FUSE_NOTIFY_INVAL_ENTRY || code == FUSE_NOTIFY_DELETE) {
 		/* the model keeps no dentry cache: always fresh lookups */
 		res = len >= sizeof(struct fuse_notify_inval_entry_out) ? 0 : -EINVAL;
+	} else if (code >= FUSE_NOTIFY_POLL && code <= FUSE_NOTIFY_PRUNE) {
+		/* stock codes without model state (poll, store, retrieve, ...) */
+		km_err(km, "notification %d accepted, not modelled", code);
+		res = 0;
 	} else {
-		km_err(km, "notification %d is not modelled", code);
-		res = -ENOSYS;
+		/* fuse_notify(): unknown code -> -EINVAL (spec 9.3) */
+		km_err(km, "unknown notification code %d", code);
+		res = -EINVAL;
 	}
 	if (km->o.verbose)
 		fprintf(stderr, "kmodel: notify %d (%zu bytes) -> %d\n", code,

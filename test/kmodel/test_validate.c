@@ -319,6 +319,12 @@ UP_CASE(u_unknown_dev, up.read.dev = 3)
 UP_CASE(u_nocache, up.read.type = FUSE_IOMAP_TYPE_NOCACHE; up.read.length = 1)
 UP_CASE(u_po_read, up.read.type = FUSE_IOMAP_TYPE_PURE_OVERWRITE)
 
+static void u_stock(struct fake_srv *s, struct kmodel_opts *o)
+{
+	up_base(s, o);
+	up_send();
+}
+
 static void u_not_iomap(struct fake_srv *s, struct kmodel_opts *o)
 {
 	up_base(s, o);
@@ -668,6 +674,8 @@ static const struct vcase cases[] = {
 	{ "upsert: NOCACHE silently ignored", "iomap-v7", u_nocache, act_notify, 0, false },
 	{ "upsert: PURE_OVERWRITE in read fork", "iomap-v7", u_po_read, act_notify, -EUCLEAN, false },
 	{ "upsert: not an iomap connection", "iomap-v7", u_not_iomap, act_notify, -EINVAL, false },
+	{ "upsert: iomap code on a stock kernel", "stock", u_stock, act_notify, -EINVAL, false },
+	{ "backing_open: stock kernel without passthrough", "stock", d_not_negotiated, act_ioc, -EPERM, false },
 	{ "cache: over budget is thrown away", "iomap-v7", k_budget, act_budget, 0, false },
 	/* INVAL (spec 5.3) */
 	{ "inval: accepted", "iomap-v7", i_ok, act_notify, 0, false },
