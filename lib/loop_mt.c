@@ -143,7 +143,8 @@ static int mt_clone_fd(struct fuse_session *se)
 		fd = se->io->clone_fd(se->fd);
 		return fd < 0 ? -EIO : fd;
 	}
-	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	/* non-blocking like the session fd: fuse_chan_receive() polls */
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	fuse_chan_init_dev(&tmp, se, fd);
@@ -397,6 +398,6 @@ int fuse_session_loop_mt_31(struct fuse_session *se, int clone_fd)
  * 3.2 form (struct fuse_loop_config_v1) and the 3.0 form (int clone_fd)
  * stay for old binaries.
  */
-__asm__(".symver fuse_session_loop_mt_312,fuse_session_loop_mt@@FUSE_3.12");
-__asm__(".symver fuse_session_loop_mt_32,fuse_session_loop_mt@FUSE_3.2");
-__asm__(".symver fuse_session_loop_mt_31,fuse_session_loop_mt@FUSE_3.0");
+FUSE_SYMVER("fuse_session_loop_mt_312", "fuse_session_loop_mt@@FUSE_3.12");
+FUSE_SYMVER("fuse_session_loop_mt_32", "fuse_session_loop_mt@FUSE_3.2");
+FUSE_SYMVER("fuse_session_loop_mt_31", "fuse_session_loop_mt@FUSE_3.0");

@@ -290,6 +290,8 @@ static void uring_handle_request(struct uring_queue *q, struct uring_ent *ent)
 	struct fuse_uring_req_header *hdr = ent->hdr;
 	const struct fuse_in_header *in = (const void *)hdr->in_out;
 	uint32_t payload_sz = hdr->ring_ent_in_out.payload_sz;
+	const void *fixed;
+	char *payload;
 	size_t fixed_len;
 
 	ent->commit_id = hdr->ring_ent_in_out.commit_id;
@@ -305,12 +307,28 @@ static void uring_handle_request(struct uring_queue *q, struct uring_ent *ent)
 		return;
 	}
 	fixed_len = in->len - sizeof(*in) - payload_sz;
+	fixed = hdr->op_in;
+	payload = ent->payload;
+	/*
+	 * FUSE_NOTIFY_REPLY has an empty first argument on the ring
+	 * (fuse_set_zero_arg0() in fs/fuse/dev.c fuse_retrieve()): its
+	 * fuse_notify_retrieve_in is the head of the payload and the
+	 * retrieved data follows. Present it like every other op: the fixed
+	 * struct in fixed, the data in payload.
+	 */
+	if (in->opcode == FUSE_NOTIFY_REPLY && fixed_len == 0 &&
+	    payload_sz >= sizeof(struct fuse_notify_retrieve_in)) {
+		fixed = ent->payload;
+		fixed_len = sizeof(struct fuse_notify_retrieve_in);
+		payload += fixed_len;
+		payload_sz -= fixed_len;
+	}
 	fuse_req_init(&ent->req, se, &q->ch);
 	ent->req.flags = FUSE_REQ_F_URING;
 	ent->req.tpriv = ent;
 	ent->replied = false;
-	if (fuse_ll_dispatch(&ent->req, in, hdr->op_in, fixed_len,
-			     ent->payload, payload_sz) == -EPROTO)
+	if (fuse_ll_dispatch(&ent->req, in, fixed, fixed_len, payload,
+			     payload_sz) == -EPROTO)
 		q->stop = true;
 }
 

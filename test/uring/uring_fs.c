@@ -313,7 +313,7 @@ static void remove_node(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (!!S_ISDIR(nodes[i].mode) != dir) {
+	if ((S_ISDIR(nodes[i].mode) ? 1 : 0) != dir) {
 		pthread_mutex_unlock(&ufs_lock);
 		fuse_reply_err(req, dir ? ENOTDIR : EISDIR);
 		return;
