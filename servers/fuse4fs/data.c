@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuse4fs: file data.  Reads compute the block mapping under a short lock
+ * and then pread the device without it (only the fs read lock is held, so
+ * reads run in parallel).  Writes of extent and block-mapped files
+ * allocate whole ranges with ext2fs_fallocate and pwrite the data directly;
+ * inline-data files use libext2fs's ext2_file path.
+ */
+#include "f4.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/falloc.h>
+
+#define F4_SEGS 32
+
+static int f4_pread_full(struct f4 *f4, char *buf, size_t len, off_t off)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pread(f4->devfd, buf, len, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0)
+			return EIO;
+		buf += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static int f4_pwrite_full(struct f4 *f4, const char *buf, size_t len, off_t off)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pwrite(f4->devfd, buf, len, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0)
+			return EIO;
+		buf += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static int f4_read_inline(struct f4 *f4, ext2_ino_t ino, char *buf,
+			  size_t size, off_t off, uint64_t isize, ssize_t *got)
+{
+	size_t dsize = 0;
+	char *tmp;
+	errcode_t err;
+
+	err = ext2fs_inline_data_size(f4->fs, ino, &dsize);
+	if (err)
+		return f4_err(f4, err, "inline size", ino);
+	tmp = calloc(1, dsize + 1);
+	if (!tmp)
+		return ENOMEM;
+	err = ext2fs_inline_data_get(f4->fs, ino, NULL, tmp, &dsize);
+	if (err) {
+		free(tmp);
+		return f4_err(f4, err, "inline read", ino);
+	}
+	if ((uint64_t)off >= isize) {
+		*got = 0;
+	} else {
+		if (size > isize - off)
+			size = isize - off;
+		memset(buf, 0, size);
+		if ((size_t)off < dsize)
+			memcpy(buf, tmp + off,
+			       size < dsize - off ? size : dsize - off);
+		*got = (ssize_t)size;
+	}
+	free(tmp);
+	return 0;
+}
+
+/**
+ * Read file data.  Caller holds the fs read lock (not the map lock).
+ * Returns bytes read or -errno.
+ */
+ssize_t f4_data_read(struct f4 *f4, ext2_ino_t ino, char *buf, size_t size,
+		     off_t off)
+{
+	struct f4_map segs[F4_SEGS];
+	struct ext2_inode_large in;
+	uint64_t isize, end;
+	unsigned int nseg, i;
+	blk64_t lblk, last;
+	size_t done = 0;
+	ssize_t got = 0;
+	int ret = 0;
+
+	if (off < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&f4->map_lock);
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		goto out_unlock;
+	isize = EXT2_I_SIZE(&in);
+	if ((uint64_t)off >= isize || size == 0) {
+		pthread_mutex_unlock(&f4->map_lock);
+		return 0;
+	}
+	if (size > isize - off)
+		size = isize - off;
+	if (in.i_flags & EXT4_INLINE_DATA_FL) {
+		ret = f4_read_inline(f4, ino, buf, size, off, isize, &got);
+		pthread_mutex_unlock(&f4->map_lock);
+		return ret ? -ret : got;
+	}
+	end = off + size;
+	last = (end - 1) >> f4->blockbits;
+	lblk = (uint64_t)off >> f4->blockbits;
+	while (lblk <= last) {
+		/* collect mappings under the map lock */
+		for (nseg = 0; nseg < F4_SEGS && lblk <= last; nseg++) {
+			ret = f4_map_range(f4, ino, &in, lblk, last - lblk + 1,
+					   &segs[nseg]);
+			if (ret)
+				goto out_unlock;
+			lblk += segs[nseg].len;
+		}
+		pthread_mutex_unlock(&f4->map_lock);
+		for (i = 0; i < nseg; i++) {
+			uint64_t s = segs[i].lblk << f4->blockbits;
+			uint64_t e = (segs[i].lblk + segs[i].len) << f4->blockbits;
+			size_t len;
+
+			if (s < (uint64_t)off)
+				s = off;
+			if (e > end)
+				e = end;
+			len = (size_t)(e - s);
+			if (segs[i].type == F4_MAP_MAPPED) {
+				off_t phys = (off_t)((segs[i].pblk << f4->blockbits) +
+					     (s - (segs[i].lblk << f4->blockbits)));
+
+				ret = f4_pread_full(f4, buf + (s - off), len, phys);
+				if (ret)
+					return -ret;
+			} else {
+				memset(buf + (s - off), 0, len);
+			}
+			done += len;
+		}
+		pthread_mutex_lock(&f4->map_lock);
+		if (lblk <= last) {
+			/* re-read: the inode cache may have been touched */
+			ret = f4_read_inode(f4, ino, &in);
+			if (ret)
+				goto out_unlock;
+		}
+	}
+	pthread_mutex_unlock(&f4->map_lock);
+	return (ssize_t)done;
+out_unlock:
+	pthread_mutex_unlock(&f4->map_lock);
+	return -ret;
+}
+
+/* Slow but general path: libext2fs's ext2_file (inline data etc.). */
+static ssize_t f4_write_slow(struct f4 *f4, ext2_ino_t ino, const char *buf,
+			     size_t size, off_t off)
+{
+	ext2_file_t file;
+	unsigned int got;
+	errcode_t err, err2;
+	size_t done = 0;
+
+	err = ext2fs_file_open(f4->fs, ino, EXT2_FILE_WRITE, &file);
+	if (err)
+		return -f4_err(f4, err, "file open", ino);
+	err = ext2fs_file_llseek(file, (__u64)off, EXT2_SEEK_SET, NULL);
+	while (!err && done < size) {
+		err = ext2fs_file_write(file, buf + done,
+					(unsigned int)(size - done > 1U << 30 ?
+						       1U << 30 : size - done), &got);
+		if (!err && got == 0)
+			err = EXT2_ET_SHORT_WRITE;
+		done += got;
+	}
+	err2 = ext2fs_file_close(file);
+	if (!err)
+		err = err2;
+	if (err)
+		return -f4_err(f4, err, "file write", ino);
+	return (ssize_t)done;
+}
+
+/* Zero [s, e) bytes of the file that lie in block-mapped storage at phys. */
+static int f4_zero_phys(struct f4 *f4, off_t phys, size_t len)
+{
+	static const char zeros[4096];
+	size_t n;
+	int ret;
+
+	while (len) {
+		n = len < sizeof(zeros) ? len : sizeof(zeros);
+		ret = f4_pwrite_full(f4, zeros, n, phys);
+		if (ret)
+			return ret;
+		phys += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Convert one unwritten block to written (extent files). */
+static int f4_mark_written(struct f4 *f4, ext2_ino_t ino,
+			   struct ext2_inode_large *in, blk64_t lblk, blk64_t pblk)
+{
+	ext2_extent_handle_t h;
+	errcode_t err;
+
+	err = ext2fs_extent_open2(f4->fs, ino, (struct ext2_inode *)in, &h);
+	if (err)
+		return f4_err(f4, err, "extent open", ino);
+	err = ext2fs_extent_set_bmap(h, lblk, pblk, 0);
+	ext2fs_extent_free(h);
+	if (err)
+		return f4_err(f4, err, "extent convert", ino);
+	return 0;
+}
+
+/**
+ * Write file data.  Caller holds the fs write lock.  Returns bytes written
+ * or -errno.  i_size, mtime and ctime are updated.
+ */
+ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
+		      size_t size, off_t off)
+{
+	struct ext2_inode_large in;
+	uint64_t end = (uint64_t)off + size, bs = f4->blocksize;
+	uint64_t cur;
+	struct f4_map m;
+	errcode_t err;
+	ssize_t w;
+	int ret;
+
+	if (off < 0)
+		return -EINVAL;
+	if (size == 0)
+		return 0;
+	if (end < (uint64_t)off || end > ((uint64_t)1 << 32) * bs)
+		return -EFBIG;
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		return -ret;
+	if (!LINUX_S_ISREG(in.i_mode))
+		return -EINVAL;
+	if (in.i_flags & (EXT4_INLINE_DATA_FL | EXT4_ENCRYPT_FL)) {
+		w = f4_write_slow(f4, ino, buf, size, off);
+		if (w < 0)
+			return w;
+		ret = f4_read_inode(f4, ino, &in);
+		if (ret)
+			return -ret;
+		goto times;
+	}
+	cur = (uint64_t)off;
+	while (cur < end) {
+		blk64_t lblk = cur >> f4->blockbits;
+		blk64_t last = (end - 1) >> f4->blockbits;
+		uint64_t s, e;
+
+		ret = f4_map_range(f4, ino, &in, lblk, last - lblk + 1, &m);
+		if (ret)
+			return -ret;
+		if (m.type == F4_MAP_HOLE) {
+			/* allocate the hole part of the write in one go */
+			err = ext2fs_fallocate(f4->fs, EXT2_FALLOCATE_FORCE_INIT |
+					       EXT2_FALLOCATE_INIT_BEYOND_EOF,
+					       ino, (struct ext2_inode *)&in, ~0ULL,
+					       lblk, m.len);
+			if (err)
+				return -f4_err(f4, err, "allocate", ino);
+			ret = f4_map_range(f4, ino, &in, lblk, m.len, &m);
+			if (ret)
+				return -ret;
+			if (m.type != F4_MAP_MAPPED)
+				return -f4_err(f4, EXT2_ET_FILESYSTEM_CORRUPTED,
+					       "allocate", ino);
+			/* zero the parts of the edge blocks we do not write */
+			s = (uint64_t)m.lblk << f4->blockbits;
+			if (cur > s) {
+				ret = f4_zero_phys(f4, (off_t)(m.pblk << f4->blockbits),
+						   cur - s);
+				if (ret)
+					return -ret;
+			}
+			e = (m.lblk + m.len) << f4->blockbits;
+			if (end < e) {
+				ret = f4_zero_phys(f4, (off_t)(((m.pblk + m.len) <<
+						   f4->blockbits) - (e - end)), e - end);
+				if (ret)
+					return -ret;
+			}
+		} else if (m.type == F4_MAP_UNWRITTEN) {
+			/* zero the unwritten block's other bytes, then convert */
+			s = lblk << f4->blockbits;
+			e = s + bs;
+			if (cur > s) {
+				ret = f4_zero_phys(f4, (off_t)(m.pblk << f4->blockbits),
+						   cur - s);
+				if (ret)
+					return -ret;
+			}
+			if (end < e) {
+				ret = f4_zero_phys(f4, (off_t)((m.pblk << f4->blockbits) +
+						   (end - s)), e - end);
+				if (ret)
+					return -ret;
+			}
+			ret = f4_mark_written(f4, ino, &in, lblk, m.pblk);
+			if (ret)
+				return -ret;
+			m.len = 1;
+		} else if (m.type != F4_MAP_MAPPED) {
+			return -EIO;
+		}
+		s = cur;
+		e = (m.lblk + m.len) << f4->blockbits;
+		if (e > end)
+			e = end;
+		ret = f4_pwrite_full(f4, buf + (cur - off), e - s,
+				     (off_t)((m.pblk << f4->blockbits) +
+					     (s - (m.lblk << f4->blockbits))));
+		if (ret)
+			return -ret;
+		cur = e;
+	}
+	if (end > EXT2_I_SIZE(&in)) {
+		err = ext2fs_inode_size_set(f4->fs, (struct ext2_inode *)&in, end);
+		if (err)
+			return -f4_err(f4, err, "set size", ino);
+	}
+times:
+	f4_touch(&in, F4_MTIME | F4_CTIME);
+	in.i_mode &= ~(LINUX_S_ISUID);
+	if (in.i_mode & (S_IXGRP))
+		in.i_mode &= ~LINUX_S_ISGID;
+	ret = f4_write_inode(f4, ino, &in);
+	if (ret)
+		return -ret;
+	return (ssize_t)size;
+}
+
+/** Set the file size (shrinking frees blocks and zeroes the tail block). */
+int f4_truncate(struct f4 *f4, ext2_ino_t ino, uint64_t size)
+{
+	ext2_file_t file;
+	errcode_t err, err2;
+
+	err = ext2fs_file_open(f4->fs, ino, EXT2_FILE_WRITE, &file);
+	if (err)
+		return f4_err(f4, err, "file open", ino);
+	err = ext2fs_file_set_size2(file, size);
+	err2 = ext2fs_file_close(file);
+	if (!err)
+		err = err2;
+	return f4_err(f4, err, "truncate", ino);
+}
+
+/* Zero bytes [s, e) of the file where they are mapped (within one block). */
+static int f4_zero_partial(struct f4 *f4, ext2_ino_t ino,
+			   struct ext2_inode_large *in, uint64_t s, uint64_t e)
+{
+	blk64_t lblk = s >> f4->blockbits;
+	struct f4_map m;
+	int ret;
+
+	if (s >= e)
+		return 0;
+	ret = f4_map_range(f4, ino, in, lblk, 1, &m);
+	if (ret)
+		return ret;
+	if (m.type != F4_MAP_MAPPED)
+		return 0;
+	return f4_zero_phys(f4, (off_t)((m.pblk << f4->blockbits) +
+			    (s - (lblk << f4->blockbits))), e - s);
+}
+
+/* Punch [off, off+len): zero partial edges, free whole blocks. */
+static int f4_punch(struct f4 *f4, ext2_ino_t ino, struct ext2_inode_large *in,
+		    uint64_t off, uint64_t len)
+{
+	uint64_t bs = f4->blocksize, end = off + len;
+	uint64_t first = (off + bs - 1) >> f4->blockbits;
+	uint64_t stop = end >> f4->blockbits;	/* exclusive */
+	errcode_t err;
+	int ret;
+
+	if (first > stop) {
+		/* inside one block */
+		return f4_zero_partial(f4, ino, in, off, end);
+	}
+	ret = f4_zero_partial(f4, ino, in, off, first << f4->blockbits);
+	if (ret)
+		return ret;
+	ret = f4_zero_partial(f4, ino, in, stop << f4->blockbits, end);
+	if (ret)
+		return ret;
+	if (stop > first) {
+		err = ext2fs_punch(f4->fs, ino, (struct ext2_inode *)in, NULL,
+				   first, stop - 1);
+		if (err)
+			return f4_err(f4, err, "punch", ino);
+	}
+	return 0;
+}
+
+/** fallocate(2): allocate, KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE. */
+int f4_fallocate(struct f4 *f4, ext2_ino_t ino, int mode, off_t off,
+		 off_t len)
+{
+	struct ext2_inode_large in;
+	uint64_t end, bs = f4->blocksize;
+	blk64_t first, last;
+	errcode_t err;
+	int ret, flags;
+
+	if (off < 0 || len <= 0)
+		return EINVAL;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |
+		     FALLOC_FL_ZERO_RANGE))
+		return EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && (mode & FALLOC_FL_ZERO_RANGE))
+		return EINVAL;
+	end = (uint64_t)off + (uint64_t)len;
+	if (end < (uint64_t)off || end > ((uint64_t)1 << 32) * bs)
+		return EFBIG;
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		return ret;
+	if (!LINUX_S_ISREG(in.i_mode))
+		return ENODEV;
+	if (in.i_flags & EXT4_INLINE_DATA_FL)
+		return EOPNOTSUPP;	/* inline files: not implemented */
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
+		uint64_t pend = end;
+
+		if (mode & FALLOC_FL_PUNCH_HOLE) {
+			if ((uint64_t)off >= EXT2_I_SIZE(&in))
+				return 0;
+			if (pend > EXT2_I_SIZE(&in))
+				pend = EXT2_I_SIZE(&in);
+		}
+		ret = f4_punch(f4, ino, &in, off, pend - off);
+		if (ret)
+			return ret;
+	}
+	if (!(mode & FALLOC_FL_PUNCH_HOLE)) {
+		first = (uint64_t)off >> f4->blockbits;
+		last = (end - 1) >> f4->blockbits;
+		if (mode & FALLOC_FL_ZERO_RANGE) {
+			/* only whole blocks were punched; re-fill those */
+			first = ((uint64_t)off + bs - 1) >> f4->blockbits;
+			last = (end >> f4->blockbits);
+			if (last == 0 || last <= first)
+				goto size;
+			last--;
+		}
+		flags = (in.i_flags & EXT4_EXTENTS_FL) ?
+			EXT2_FALLOCATE_FORCE_UNINIT : EXT2_FALLOCATE_ZERO_BLOCKS;
+		err = ext2fs_fallocate(f4->fs, flags, ino,
+				       (struct ext2_inode *)&in, ~0ULL, first,
+				       last - first + 1);
+		if (err)
+			return f4_err(f4, err, "fallocate", ino);
+	}
+size:
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > EXT2_I_SIZE(&in)) {
+		err = ext2fs_inode_size_set(f4->fs, (struct ext2_inode *)&in, end);
+		if (err)
+			return f4_err(f4, err, "set size", ino);
+	}
+	f4_touch(&in, F4_MTIME | F4_CTIME);
+	return f4_write_inode(f4, ino, &in);
+}
+
+/** lseek SEEK_DATA / SEEK_HOLE.  Unwritten extents count as holes. */
+int f4_seek_data(struct f4 *f4, ext2_ino_t ino, off_t off, int whence,
+		 off_t *ret_off)
+{
+	struct ext2_inode_large in;
+	uint64_t isize, pos;
+	blk64_t lblk, last;
+	struct f4_map m;
+	int ret;
+	bool data;
+
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		return ret;
+	isize = EXT2_I_SIZE(&in);
+	if (off < 0 || (uint64_t)off >= isize)
+		return ENXIO;
+	last = (isize - 1) >> f4->blockbits;
+	lblk = (uint64_t)off >> f4->blockbits;
+	while (lblk <= last) {
+		ret = f4_map_range(f4, ino, &in, lblk, last - lblk + 1, &m);
+		if (ret)
+			return ret;
+		data = m.type == F4_MAP_MAPPED || m.type == F4_MAP_INLINE;
+		pos = lblk << f4->blockbits;
+		if (pos < (uint64_t)off)
+			pos = off;
+		if (whence == SEEK_DATA && data) {
+			*ret_off = (off_t)pos;
+			return 0;
+		}
+		if (whence == SEEK_HOLE && !data) {
+			*ret_off = (off_t)pos;
+			return 0;
+		}
+		lblk += m.len;
+	}
+	if (whence == SEEK_DATA)
+		return ENXIO;
+	*ret_off = (off_t)isize;
+	return 0;
+}
