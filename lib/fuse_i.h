@@ -92,6 +92,22 @@ struct fuse_ll_ext {
 	/** Called from fuse_session_destroy() (may be NULL) */
 	void (*destroy)(struct fuse_session *se, void *priv);
 
+	/**
+	 * Called by fuse_session_mount() once the device fd is known and
+	 * before the first request is read (may be NULL).  @a mounted is
+	 * false only while mount(2) has not happened yet, the one moment
+	 * pre-mount ioctls (FUSE_DEV_IOC_ADD_IOMAP) are meaningful.
+	 */
+	void (*premount)(struct fuse_session *se, void *priv, bool mounted);
+
+	/**
+	 * fuse_attr.flags for an inode in entry, attr and readdirplus
+	 * replies the server makes with the plain (flag-less) reply
+	 * functions (may be NULL).  @a mode is the inode's st_mode.
+	 */
+	uint32_t (*attr_flags)(struct fuse_session *se, void *priv,
+			       uint64_t ino, uint32_t mode);
+
 	void *priv;
 };
 
@@ -363,6 +379,14 @@ void fuse_req_finish(struct fuse_req *req);
 /** Install the extension hooks (before the session is mounted). */
 void fuse_session_set_ext(struct fuse_session *se,
 			  const struct fuse_ll_ext *ext);
+
+/** fuse_attr.flags the extension hook gives inode @a ino (0 without a hook) */
+static inline uint32_t fuse_ll_ext_attr_flags(struct fuse_session *se,
+					      uint64_t ino, uint32_t mode)
+{
+	return se->ext.attr_flags ?
+		se->ext.attr_flags(se, se->ext.priv, ino, mode) : 0;
+}
 
 /** fuse_reply_entry() with fuse_attr.flags = @a attr_flags */
 int fuse_reply_entry_flags(fuse_req_t req, const struct fuse_entry_param *e,

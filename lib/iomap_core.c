@@ -60,8 +60,9 @@ static int iomap_opt_proc(void *data, const char *arg, int key, struct fuse_args
 	const char *val = arg + strlen("iomap=");
 	size_t i;
 
-	(void)key;
 	(void)outargs;
+	if (key != 0)
+		return 1;	/* not ours: keep it for fuse_session_new() */
 	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
 		if (strcmp(val, mode_names[i]) == 0) {
 			ctx->params->mode = (uint32_t)i;
@@ -233,7 +234,8 @@ int iomap_register_block_devices(struct fuse_iomap *im)
 		struct fuse_backing_map map = { 0 };
 		int res;
 
-		if (dev->kind != FUSE_IOMAP_DEV_BLOCK || dev->kernel_id > 0)
+		/* block devices, and files standing in for them (a kernel refuses those) */
+		if (dev->kind == FUSE_IOMAP_DEV_DAX || dev->kernel_id > 0)
 			continue;
 		map.fd = dev->fd;
 		map.flags = d->val.backing_type_iomap;
@@ -249,26 +251,35 @@ int iomap_register_block_devices(struct fuse_iomap *im)
 	return 0;
 }
 
-/* famfs post-V10: push every DAX device into the kernel's table. */
+/*
+ * famfs post-V10: push every DAX device into the kernel's table. V10 and
+ * post-V10 kernels both say minor 46, so this is tried on every famfs
+ * connection: a V10 kernel answers ENOTTY and pulls with GET_DAXDEV instead.
+ */
 int iomap_push_dax_devices(struct fuse_iomap *im)
 {
+	int sfd = fuse_session_fd(im->se);
 	uint32_t i;
 
+	if (!fuse_kmodel_is_model_fd(sfd)) {
+		/* spec 4.4: the DAXDEV_OPEN ioctl number is not known; V10 pull still works */
+		fuse_log(FUSE_LOG_DEBUG,
+			 "fuse_iomap: no daxdev push (DAXDEV_OPEN has no known number); relying on GET_DAXDEV\n");
+		return -EOPNOTSUPP;
+	}
 	for (i = 0; i < im->ndevs; i++) {
 		struct iomap_dev *dev = &im->devs[i];
 		int res;
 
 		if (dev->kind == FUSE_IOMAP_DEV_BLOCK)
 			continue;
-		if (!fuse_kmodel_is_model_fd(fuse_session_fd(im->se))) {
-			/* spec 4.4: the DAXDEV_OPEN ioctl number is not known */
-			iomap_fall_back(im, "the famfs push ioctl (DAXDEV_OPEN) has no known number on a real kernel");
-			return -EOPNOTSUPP;
-		}
-		res = fuse_kmodel_daxdev_open(fuse_session_fd(im->se), dev->fd, dev->dax_index);
+		res = fuse_kmodel_daxdev_open(sfd, dev->fd, dev->dax_index);
+		if (res == -ENOTTY)
+			return res;	/* a pull (V10) kernel */
 		if (res < 0) {
-			iomap_fall_back(im, "DAXDEV_OPEN of daxdev %u failed: %s",
-					dev->dax_index, strerror(-res));
+			fuse_log(FUSE_LOG_ERR,
+				 "fuse_iomap: DAXDEV_OPEN of daxdev %u failed: %s; its files will fail with EIO\n",
+				 dev->dax_index, strerror(-res));
 			return res;
 		}
 		dev->kernel_id = (int)dev->dax_index + 1;

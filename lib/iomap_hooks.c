@@ -13,24 +13,37 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int iomap_dispatch(struct fuse_req *req, void *priv, const struct fuse_in_header *in,
-		   const void *fixed, size_t fixed_len,
-		   const void *payload, size_t payload_len);
-
 static struct fuse_iomap *req_iomap(fuse_req_t req)
 {
 	return req->se->ext.priv;
-}
-
-static bool is_ext_path(enum fuse_iomap_path p)
-{
-	return p != FUSE_IOMAP_PATH_CLASSIC;
 }
 
 static bool path_is_iomap(const struct fuse_iomap *im)
 {
 	return !im->extension_off && (im->path == FUSE_IOMAP_PATH_IOMAP ||
 				      im->path == FUSE_IOMAP_PATH_IOMAP_BPF);
+}
+
+/* --- before mount: probe the device --- */
+
+static int probe_ioctl(void *ctx, unsigned long cmd, void *arg)
+{
+	return fuse_session_dev_ioctl(ctx, cmd, arg);
+}
+
+static void iomap_premount(struct fuse_session *se, void *priv, bool mounted)
+{
+	struct fuse_iomap *im = priv;
+	uint32_t mode = im->params.mode;
+	bool want_iomap = (im->params.serves & FUSE_IOMAP_SERVES_BLOCK) &&
+			  mode != FUSE_IOMAP_MODE_FMAP && mode != FUSE_IOMAP_MODE_CLASSIC;
+
+	/*
+	 * FUSE_DEV_IOC_ADD_IOMAP only counts before mount(2); after it (the
+	 * device was mounted by fusermount3 or a parent) only the support
+	 * probe is meaningful, and the INIT line will say why iomap is off.
+	 */
+	fuse_dialect_probe_device(probe_ioctl, se, want_iomap && !mounted, &im->probe);
 }
 
 /* --- INIT --- */
@@ -328,8 +341,8 @@ static void iomap_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fuse_iomap *im = req_iomap(req);
 
-	/* famfs post-V10 pushes its DAX devices once, after INIT (spec 4.4) */
-	if (!im->extension_off && im->dialect->daxdev == FUSE_DAXDEV_PUSH &&
+	/* famfs post-V10 wants its DAX devices pushed before files open (spec 4.4) */
+	if (!im->extension_off && im->choice.path == FUSE_DPATH_FMAP &&
 	    !atomic_exchange(&im->daxdevs_pushed, 1))
 		iomap_push_dax_devices(im);
 	im->srv_op.lookup(req, parent, name);
@@ -348,6 +361,7 @@ void iomap_hooks_install(struct fuse_iomap *im)
 	struct fuse_ll_ext ext = {
 		.init = iomap_init_hook,
 		.dispatch = iomap_dispatch,
+		.premount = iomap_premount,
 		.attr_flags = iomap_attr_hook,
 		.priv = im,
 	};
@@ -361,7 +375,6 @@ void iomap_hooks_install(struct fuse_iomap *im)
 	if (im->srv_op.lookup)
 		se->op.lookup = iomap_op_lookup;
 	fuse_session_set_ext(se, &ext);
-	(void)is_ext_path;
 }
 
 void iomap_hooks_remove(struct fuse_iomap *im)

@@ -101,6 +101,11 @@ int iomap_push_dax_devices(struct fuse_iomap *im);
 void iomap_fall_back(struct fuse_iomap *im, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* iomap_ops.c: the extension opcodes (fuse_ll_ext.dispatch) */
+int iomap_dispatch(struct fuse_req *req, void *priv, const struct fuse_in_header *in,
+		   const void *fixed, size_t fixed_len,
+		   const void *payload, size_t payload_len);
+
 /* iomap_hooks.c */
 void iomap_hooks_install(struct fuse_iomap *im);
 void iomap_hooks_remove(struct fuse_iomap *im);

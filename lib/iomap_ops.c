@@ -192,7 +192,7 @@ static void do_get_fmap(fuse_req_t req, struct fuse_iomap *im, uint64_t ino,
 			const void *fixed, size_t fixed_len)
 {
 	const struct fuse_dialect *d = im->dialect;
-	uint32_t bufsize = d->lim.fmap_first_buf;
+	uint32_t bufsize;
 	struct iomap_fmap_src src = { 0 };
 	struct iomap_fmap_buf b = { 0 };
 	struct fuse_iomap_interleave il;
@@ -202,6 +202,21 @@ static void do_get_fmap(fuse_req_t req, struct fuse_iomap *im, uint64_t ino,
 	size_t n = 0, i;
 	int err = 0;
 
+	/*
+	 * V10 and post-V10 both say minor 46; post-V10 sends GET_FMAP with an
+	 * in-arg carrying its buffer size (spec 6.2). The request tells which.
+	 */
+	if (fixed_len) {
+		const struct fuse_dialect *post = fuse_dialect_get(FUSE_DIALECT_FAMFS_POST_V10);
+
+		if (post && fixed_len >= post->size.get_fmap_in && d != post && !d->bpf) {
+			im->dialect = d = post;
+			fuse_log(FUSE_LOG_INFO,
+				 "fuse_iomap: GET_FMAP carries a buffer size: the kernel is %s\n",
+				 d->name);
+		}
+	}
+	bufsize = d->lim.fmap_first_buf;
 	if (d->size.get_fmap_in) {
 		const struct fuse_getxattr_in *gi = req_arg(fixed, fixed_len, d->size.get_fmap_in);
 

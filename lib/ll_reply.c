@@ -175,7 +175,8 @@ int fuse_reply_entry_flags(fuse_req_t req, const struct fuse_entry_param *e,
 
 int fuse_reply_entry(fuse_req_t req, const struct fuse_entry_param *e)
 {
-	return fuse_reply_entry_flags(req, e, 0);
+	return fuse_reply_entry_flags(req, e,
+		fuse_ll_ext_attr_flags(req->se, e->ino, e->attr.st_mode));
 }
 
 int fuse_reply_create_flags(fuse_req_t req, const struct fuse_entry_param *e,
@@ -196,7 +197,8 @@ int fuse_reply_create_flags(fuse_req_t req, const struct fuse_entry_param *e,
 int fuse_reply_create(fuse_req_t req, const struct fuse_entry_param *e,
 		      const struct fuse_file_info *fi)
 {
-	return fuse_reply_create_flags(req, e, fi, 0);
+	return fuse_reply_create_flags(req, e, fi,
+		fuse_ll_ext_attr_flags(req->se, e->ino, e->attr.st_mode));
 }
 
 int fuse_reply_attr_flags(fuse_req_t req, const struct stat *attr,
@@ -214,7 +216,8 @@ int fuse_reply_attr_flags(fuse_req_t req, const struct stat *attr,
 int fuse_reply_attr(fuse_req_t req, const struct stat *attr,
 		    double attr_timeout)
 {
-	return fuse_reply_attr_flags(req, attr, attr_timeout, 0);
+	return fuse_reply_attr_flags(req, attr, attr_timeout,
+		fuse_ll_ext_attr_flags(req->se, attr->st_ino, attr->st_mode));
 }
 
 int fuse_reply_readlink(fuse_req_t req, const char *linkname)
@@ -586,7 +589,8 @@ size_t fuse_add_direntry_plus(fuse_req_t req, char *buf, size_t bufsize,
 			      const char *name,
 			      const struct fuse_entry_param *e, off_t off)
 {
-	return fuse_add_direntry_plus_flags(req, buf, bufsize, name, e, off, 0);
+	return fuse_add_direntry_plus_flags(req, buf, bufsize, name, e, off,
+		fuse_ll_ext_attr_flags(req->se, e->ino, e->attr.st_mode));
 }
 
 /* Passthrough */

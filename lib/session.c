@@ -4,6 +4,7 @@
  * mounting, exit / reset, destruction, and the versioned entry points.
  */
 #include "fuse_i.h"
+#include "kmodel_wire_i.h"
 #include "ll_i.h"
 #include "mount_i.h"
 
@@ -187,7 +188,12 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint)
 
 	/* /dev/fd/N: the parent already opened and mounted the device. */
 	fd = fuse_mount_fd_from_path(mountpoint);
-	if (fd == -1) {
+	if (fd != -1) {
+		se->fd = fd;
+		se->ch.fd = fd;
+		/* kernel model sessions: device ioctls become control messages */
+		fuse_kmodel_session_attach(se);
+	} else {
 		fd = fuse_kern_mount(mountpoint, se->mo);
 		if (fd == -1)
 			return -1;
@@ -201,6 +207,13 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	se->fd = fd;
 	se->ch.fd = fd;
+	if (se->ext.premount)
+		se->ext.premount(se, se->ext.priv, !fuse_kmodel_is_model_fd(fd));
+	/* The kernel model sends INIT once the pre-mount ioctls are done. */
+	if (fuse_kmodel_session_ready(se) < 0) {
+		fuse_log(FUSE_LOG_ERR, "fuse: the kernel model did not take the ready signal\n");
+		return -1;
+	}
 	return 0;
 }
 
