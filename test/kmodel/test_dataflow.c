@@ -544,6 +544,51 @@ static void test_famfs_write(void)
 	unlink(s.dev_path);
 }
 
+/* FUSE_ATTR_IOMAP without EXCLUSIVE is not honoured (spec 8.1). */
+static void test_iomap_needs_exclusive(void)
+{
+	static uint8_t buf[8192];
+	struct fake_srv s;
+	struct kmodel *km;
+
+	iomap_setup(&s, "ne");
+	s.attr_flags = FUSE_ATTR_IOMAP;
+	km = start("iomap-v7", &s, NULL);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_iomap_on(km));
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(pattern_ok(buf, 0, sizeof(buf)));
+	CHECK(kmodel_count(km, FUSE_IOMAP_BEGIN) == 0);
+	CHECK(kmodel_count(km, FUSE_READ) == 1);
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
+/* Classic writes go to the server as WRITE of at most max_write. */
+static void test_classic_write(void)
+{
+	static uint8_t w[200000], r[200000];
+	struct fake_srv s;
+	struct kmodel *km;
+	size_t i;
+
+	iomap_setup(&s, "cw");
+	km = start("stock", &s, NULL);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	for (i = 0; i < sizeof(w); i++)
+		w[i] = (uint8_t)(i ^ 0x55);
+	CHECK(kmodel_write(km, "/f", 777, sizeof(w), w) == sizeof(w));
+	CHECK(kmodel_count(km, FUSE_WRITE) == 2);
+	CHECK(kmodel_read(km, "/f", 777, sizeof(r), r) == sizeof(r));
+	CHECK(memcmp(w, r, sizeof(w)) == 0);
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
 int main(void)
 {
 	test_iomap_read();
@@ -565,6 +610,8 @@ int main(void)
 	test_hole_write();
 	test_inline();
 	test_famfs_write();
+	test_iomap_needs_exclusive();
+	test_classic_write();
 	printf(fails ? "%d checks failed\n" : "all dataflow checks passed\n",
 	       fails);
 	return fails ? 1 : 0;
