@@ -10,7 +10,9 @@
  * worker ready to read, thread creation happens only when the load grows,
  * and no request type needs special treatment (upstream's FORGET hack).
  * Idle workers above max_idle_threads leave, but never the last idle one,
- * which avoids create/destroy ping-pong on bursty loads.
+ * which avoids create/destroy ping-pong on bursty loads. Idle workers take
+ * turns reading (leader/follower on a mutex): the device fd is polled by
+ * one thread only, so a request wakes one thread, not all of them.
  *
  * With clone_fd every worker reads from its own /dev/fuse fd made with
  * FUSE_DEV_IOC_CLONE through the transport's device hook, and its replies
@@ -115,6 +117,7 @@ struct mt_loop {
 	struct fuse_session *se;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* a worker finished */
+	pthread_mutex_t read_lock;	/* one reader at a time */
 	unsigned int nworkers;		/* started and not finished */
 	unsigned int navail;		/* waiting for a request */
 	unsigned int max_threads;
@@ -212,7 +215,14 @@ static void *mt_worker_main(void *arg)
 	int res;
 
 	while (!fuse_session_exited(se)) {
+		/*
+		 * Leader/follower: one worker waits for the device, the
+		 * others wait on the mutex (a wake-one futex). Readers that
+		 * all poll the device would all be woken by every request.
+		 */
+		pthread_mutex_lock(&mt->read_lock);
 		res = fuse_chan_receive(se, w->ch, &w->buf);
+		pthread_mutex_unlock(&mt->read_lock);
 		if (res == -EINTR || res == -EAGAIN)
 			continue;
 		if (res <= 0) {
@@ -342,6 +352,7 @@ int fuse_session_loop_mt_312(struct fuse_session *se,
 		mt.max_threads = FUSE_LOOP_MT_DEF_MAX_THREADS;
 	pthread_mutex_init(&mt.lock, NULL);
 	pthread_cond_init(&mt.cond, NULL);
+	pthread_mutex_init(&mt.read_lock, NULL);
 
 	pthread_mutex_lock(&mt.lock);
 	res = mt_start_worker(&mt);
@@ -357,6 +368,7 @@ int fuse_session_loop_mt_312(struct fuse_session *se,
 
 	pthread_mutex_destroy(&mt.lock);
 	pthread_cond_destroy(&mt.cond);
+	pthread_mutex_destroy(&mt.read_lock);
 
 	if (res)
 		return res;
