@@ -136,7 +136,7 @@ static ssize_t file_rw(struct kmodel *km, struct km_inode *ino, uint64_t fh,
 		       uint64_t off, size_t len, void *buf, bool write)
 {
 	if (ino->iomap)
-		return write ? km_iomap_write(km, ino, off, len, buf)
+		return write ? km_iomap_write(km, ino, off, len, buf, false)
 			     : km_iomap_read(km, ino, off, len, buf);
 	if (ino->fmap)
 		return km_fmap_rw(km, ino, off, len, buf, write);
@@ -185,6 +185,25 @@ ssize_t kmodel_write(struct kmodel *km, const char *path, uint64_t off,
 	if (res)
 		return res;
 	n = file_rw(km, ino, fh, off, len, (void *)buf, true);
+	km_release(km, ino, fh);
+	return n;
+}
+
+ssize_t kmodel_write_direct(struct kmodel *km, const char *path, uint64_t off,
+			    size_t len, const void *buf)
+{
+	struct km_inode *ino;
+	uint64_t fh;
+	ssize_t n;
+	int res;
+
+	res = open_path(km, path, true, &ino, &fh);
+	if (res)
+		return res;
+	if (ino->iomap)
+		n = km_iomap_write(km, ino, off, len, buf, true);
+	else
+		n = file_rw(km, ino, fh, off, len, (void *)buf, true);
 	km_release(km, ino, fh);
 	return n;
 }

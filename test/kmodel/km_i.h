@@ -151,7 +151,7 @@ int km_iomap_check_mapping(struct kmodel *km, struct km_inode *ino,
 ssize_t km_iomap_read(struct kmodel *km, struct km_inode *ino, uint64_t off,
 		      size_t len, void *buf);
 ssize_t km_iomap_write(struct kmodel *km, struct km_inode *ino, uint64_t off,
-		       size_t len, const void *buf);
+		       size_t len, const void *buf, bool direct);
 int km_iomap_report(struct kmodel *km, struct km_inode *ino, uint64_t pos,
 		    struct fuse_iomap_io *out);
 int km_iomap_begin(struct kmodel *km, struct km_inode *ino, uint32_t opflags,

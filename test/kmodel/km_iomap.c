@@ -357,26 +357,6 @@ ssize_t km_iomap_read(struct kmodel *km, struct km_inode *ino, uint64_t off,
 	return done;
 }
 
-/* Writeback / delalloc: ask for the real mapping of @pos (spec 2.4). */
-static int writeback_map(struct kmodel *km, struct km_inode *ino, uint64_t pos,
-			 uint64_t count, struct fuse_iomap_io *out)
-{
-	const struct fuse_dialect *d = km->d;
-	struct km_maps m;
-	int res;
-
-	res = begin_maps(km, ino, d->val.op_writeback, pos, count, &m);
-	if (res)
-		return res;
-	if (m.iomap.type != d->val.type_mapped &&
-	    m.iomap.type != d->val.type_unwritten) {
-		km_err(km, "writeback got a mapping of type %u", m.iomap.type);
-		return -EIO;
-	}
-	*out = m.iomap;
-	return 0;
-}
-
 static int send_ioend(struct kmodel *km, struct km_inode *ino, uint32_t flags,
 		      int error, uint64_t pos, uint64_t written, uint32_t dev,
 		      uint64_t new_addr)
@@ -417,121 +397,228 @@ static int send_ioend(struct kmodel *km, struct km_inode *ino, uint32_t flags,
 	return 0;
 }
 
-/* One write step inside one mapping. Returns bytes written or -errno. */
-static ssize_t write_step(struct kmodel *km, struct km_inode *ino, uint64_t pos,
-			  size_t want, const char *buf)
+/* After an ioend: the kernel drops the completed range from the cache. */
+static void ioend_inval(struct km_inode *ino, uint64_t pos, uint64_t n)
+{
+	if (!ino->cache)
+		return;
+	km_cache_remove(&ino->cache->rd, pos, n);
+	km_cache_remove(&ino->cache->wr, pos, n);
+}
+
+static uint32_t ioend_flags(struct kmodel *km, struct km_inode *ino,
+			    const struct fuse_iomap_io *dest, bool out_of_place,
+			    uint64_t end, uint32_t base)
 {
 	const struct fuse_dialect *d = km->d;
-	uint32_t bs = km->blocksize;
-	bool direct = pos % bs == 0 && want % bs == 0;
-	uint32_t opflags = d->val.op_write | (direct ? d->val.op_direct : 0);
-	struct fuse_iomap_io dest, src;
-	uint64_t bstart, bend, n, end;
-	uint32_t ioflags;
-	bool size_changed = false, writeback = false;
-	char *blk;
+	uint32_t f = base;
+
+	if (dest->type == d->val.type_unwritten)
+		f |= d->val.ioend_unwritten;
+	if ((dest->flags & d->val.f_shared) || out_of_place)
+		f |= d->val.ioend_shared;
+	if (end > ino->disk_size)
+		f |= d->val.ioend_append;
+	return f;
+}
+
+static bool backed(const struct fuse_dialect *d, const struct fuse_iomap_io *m)
+{
+	return m->type == d->val.type_mapped || m->type == d->val.type_unwritten;
+}
+
+/*
+ * Writeback of the dirty block range [bstart, bend) held in @blk: each
+ * piece gets BEGIN(OP_WRITEBACK) (or a cache hit), the blocks go to the
+ * device, and IOEND reports it (spec 2.4, 2.6).
+ */
+static int writeback(struct kmodel *km, struct km_inode *ino, uint64_t bstart,
+		     uint64_t bend, const char *blk)
+{
+	const struct fuse_dialect *d = km->d;
+	uint64_t pos = bstart;
+	int res;
+
+	while (pos < bend) {
+		struct km_maps m;
+		uint64_t n, naddr;
+		bool oop;
+
+		res = begin_maps(km, ino, d->val.op_writeback, pos, bend - pos, &m);
+		if (res)
+			return res;
+		if (!backed(d, &m.iomap)) {
+			km_err(km, "writeback got a mapping of type %u", m.iomap.type);
+			return -EIO;
+		}
+		n = m.iomap.offset + m.iomap.length - pos;
+		if (n > bend - pos)
+			n = bend - pos;
+		res = km_pio(km->backing[m.iomap.dev].fd, (void *)(blk + (pos - bstart)),
+			     n, m.iomap.addr + (pos - m.iomap.offset), true);
+		oop = m.has_src && backed(d, &m.srcmap);
+		/* spec 2.6/10.8: writeback passes the ioend's sector, unconverted */
+		naddr = (m.iomap.addr + (pos - m.iomap.offset)) >> 9;
+		{
+			int ires = send_ioend(km, ino,
+				ioend_flags(km, ino, &m.iomap, oop, pos + n,
+					    d->val.ioend_writeback),
+				res, pos, res ? 0 : n, m.iomap.dev, naddr);
+
+			if (!res)
+				res = ires;
+		}
+		if (res)
+			return res;
+		ioend_inval(ino, pos, n);
+		pos += n;
+	}
+	return 0;
+}
+
+/* Fill @blk (the whole blocks around a write) from the source mapping. */
+static int read_source(struct kmodel *km, struct km_inode *ino,
+		       const struct km_maps *m, uint64_t bstart, uint64_t bend,
+		       char *blk)
+{
+	const struct fuse_dialect *d = km->d;
+	const struct fuse_iomap_io *src = m->has_src ? &m->srcmap : &m->iomap;
+
+	if ((m->iomap.flags & d->val.f_new) || src->type != d->val.type_mapped)
+		return 0;	/* new blocks, holes, unwritten: zeros */
+	if (bstart < src->offset || bend > src->offset + src->length)
+		return 0;
+	(void)ino;
+	return km_pio(km->backing[src->dev].fd, blk, bend - bstart,
+		      src->addr + (bstart - src->offset), false);
+}
+
+/*
+ * One buffered write step: BEGIN(WRITE) gives the source for the partial
+ * blocks; the dirty blocks then go through writeback at once (the model
+ * keeps no page cache). Returns bytes written or -errno.
+ */
+static ssize_t buffered_step(struct kmodel *km, struct km_inode *ino,
+			     uint64_t pos, size_t want, const char *buf)
+{
+	const struct fuse_dialect *d = km->d;
+	uint32_t bs = km->blocksize, opflags = d->val.op_write;
+	uint64_t n, end, bstart, bend;
+	bool size_changed = false;
 	struct km_maps m;
+	char *blk;
 	int res;
 
 	res = begin_maps(km, ino, opflags, pos, want, &m);
 	if (res)
 		return res;
-	dest = m.iomap;
-	src = m.has_src ? m.srcmap : m.iomap;
-	n = dest.offset + dest.length - pos;
+	n = m.iomap.offset + m.iomap.length - pos;
 	if (n > want)
 		n = want;
-	if (m.has_src && src.type == d->val.type_mapped &&
-	    src.offset + src.length - pos < n)
-		n = src.offset + src.length - pos;
-	if (dest.type == d->val.type_inline) {
+	if (m.iomap.type == d->val.type_inline) {
 		res = inline_io(km, ino, pos, n, (void *)buf, true);
 		if (res)
 			return res;
 		goto done;
 	}
-	if (dest.type == d->val.type_hole || dest.type == d->val.type_delalloc) {
-		/* page cache now, real blocks at writeback */
-		res = writeback_map(km, ino, pos, n, &dest);
-		if (res)
-			return res;
-		writeback = true;
-		if (dest.offset + dest.length - pos < n)
-			n = dest.offset + dest.length - pos;
-	} else if (!direct) {
-		writeback = true;
-	}
-	if (dest.type != d->val.type_mapped && dest.type != d->val.type_unwritten)
-		return -EIO;
-	/* whole blocks: read-modify-write the partial ones */
-	bstart = pos - pos % bs;
 	end = pos + n;
+	bstart = pos - pos % bs;
 	bend = (end + bs - 1) / bs * bs;
-	if (bstart < dest.offset || bend > dest.offset + dest.length) {
-		/* partial block outside the mapping: write the aligned part only */
-		bstart = pos;
-		bend = end;
-	}
 	blk = calloc(1, bend - bstart);
 	if (!blk)
 		return -ENOMEM;
-	if ((bstart < pos || bend > end) && !(dest.flags & d->val.f_new) &&
-	    src.type == d->val.type_mapped && bstart >= src.offset &&
-	    bend <= src.offset + src.length)
-		res = km_pio(km->backing[src.dev].fd, blk, bend - bstart,
-			     src.addr + (bstart - src.offset), false);
+	res = 0;
+	if (bstart < pos || bend > end)
+		res = read_source(km, ino, &m, bstart, bend, blk);
 	memcpy(blk + (pos - bstart), buf, n);
 	if (!res)
-		res = km_pio(km->backing[dest.dev].fd, blk, bend - bstart,
-			     dest.addr + (bstart - dest.offset), true);
+		res = writeback(km, ino, bstart, bend, blk);
 	free(blk);
-	ioflags = writeback ? d->val.ioend_writeback : d->val.ioend_direct;
-	if (dest.type == d->val.type_unwritten)
-		ioflags |= d->val.ioend_unwritten;
-	if (dest.flags & d->val.f_shared || (m.has_src &&
-	    src.type == d->val.type_mapped))
-		ioflags |= d->val.ioend_shared;
-	if (end > ino->disk_size)
-		ioflags |= d->val.ioend_append;
-	{
-		/* spec 2.6: writeback passes the sector number unconverted */
-		uint64_t naddr = writeback ?
-			(dest.addr + (pos - dest.offset)) >> 9 : d->val.null_addr;
-		int ires = send_ioend(km, ino, ioflags, res, pos,
-				      res ? 0 : n, dest.dev, naddr);
-
-		if (!res)
-			res = ires;
-	}
 	if (res)
 		return res;
-	if (ino->cache) {
-		/* the kernel drops cached mappings of a completed ioend */
-		km_cache_remove(&ino->cache->rd, pos, n);
-		km_cache_remove(&ino->cache->wr, pos, n);
-	}
 done:
 	if (pos + n > ino->attr.size) {
 		ino->attr.size = pos + n;
 		size_changed = true;
 	}
-	res = send_end(km, ino, opflags, pos, want, n, &dest, size_changed);
+	res = send_end(km, ino, opflags, pos, want, n, &m.iomap, size_changed);
+	return res ? res : (ssize_t)n;
+}
+
+/*
+ * One direct write step (OP_WRITE|OP_DIRECT): the blocks go straight to
+ * the destination mapping. Returns bytes written, -errno, or -ENOTBLK /
+ * -ENOSYS to fall back to buffered I/O (spec 2.4).
+ */
+static ssize_t direct_step(struct kmodel *km, struct km_inode *ino,
+			   uint64_t pos, size_t want, const char *buf)
+{
+	const struct fuse_dialect *d = km->d;
+	uint32_t opflags = d->val.op_write | d->val.op_direct;
+	bool size_changed = false, oop;
+	struct km_maps m;
+	uint64_t n;
+	int res, ires;
+
+	res = begin_maps(km, ino, opflags, pos, want, &m);
 	if (res)
 		return res;
-	return n;
+	if (m.iomap.type == d->val.type_inline)
+		return -ENOTBLK;	/* iomap DIO cannot do inline data */
+	if (!backed(d, &m.iomap)) {
+		km_err(km, "direct write into a mapping of type %u", m.iomap.type);
+		return -EIO;
+	}
+	n = m.iomap.offset + m.iomap.length - pos;
+	if (n > want)
+		n = want;
+	res = km_pio(km->backing[m.iomap.dev].fd, (void *)buf, n,
+		     m.iomap.addr + (pos - m.iomap.offset), true);
+	oop = m.has_src && backed(d, &m.srcmap);
+	ires = send_ioend(km, ino, ioend_flags(km, ino, &m.iomap, oop, pos + n,
+					       d->val.ioend_direct),
+			  res, pos, res ? 0 : n, m.iomap.dev, d->val.null_addr);
+	if (!res)
+		res = ires;
+	if (res)
+		return res;
+	ioend_inval(ino, pos, n);
+	if (pos + n > ino->attr.size) {
+		ino->attr.size = pos + n;
+		size_changed = true;
+	}
+	res = send_end(km, ino, opflags, pos, want, n, &m.iomap, size_changed);
+	return res ? res : (ssize_t)n;
 }
 
 ssize_t km_iomap_write(struct kmodel *km, struct km_inode *ino, uint64_t off,
-		       size_t len, const void *buf)
+		       size_t len, const void *buf, bool direct)
 {
 	size_t done = 0;
 
 	if (ino->attr.flags & FUSE_ATTR_IMMUTABLE)
 		return -EPERM;
+	if (direct && (off % 512 || len % 512))
+		return -EINVAL;		/* logical block alignment */
 	while (done < len) {
-		ssize_t n = write_step(km, ino, off + done, len - done,
-				       (const char *)buf + done);
+		ssize_t n;
 
+		if (direct) {
+			n = direct_step(km, ino, off + done, len - done,
+					(const char *)buf + done);
+			if (n == -ENOSYS || n == -ENOTBLK) {
+				/* FOPEN_DIRECT_IO files get -EIO instead */
+				if (ino->open_flags & FOPEN_DIRECT_IO)
+					n = -EIO;
+				else
+					direct = false;
+				if (!direct)
+					continue;
+			}
+		} else {
+			n = buffered_step(km, ino, off + done, len - done,
+					  (const char *)buf + done);
+		}
 		if (n < 0)
 			return done ? (ssize_t)done : n;
 		if (n == 0)
@@ -541,7 +628,6 @@ ssize_t km_iomap_write(struct kmodel *km, struct km_inode *ino, uint64_t off,
 	return done;
 }
 
-/* One REPORT mapping at @pos (FIEMAP, SEEK_DATA/HOLE). */
 int km_iomap_report(struct kmodel *km, struct km_inode *ino, uint64_t pos,
 		    struct fuse_iomap_io *out)
 {

@@ -90,9 +90,21 @@ int kmodel_stat(struct kmodel *km, const char *path, uint64_t *size,
 ssize_t kmodel_read(struct kmodel *km, const char *path, uint64_t off,
 		    size_t len, void *buf);
 
-/** Write; same rules. Returns bytes written or -errno. */
+/**
+ * Buffered write; same rules. On iomap files: BEGIN(WRITE) for the source of
+ * partial blocks, then immediate writeback (BEGIN(WRITEBACK), IOEND) since
+ * the model keeps no page cache. Returns bytes written or -errno.
+ */
 ssize_t kmodel_write(struct kmodel *km, const char *path, uint64_t off,
 		     size_t len, const void *buf);
+
+/**
+ * O_DIRECT write: on iomap files BEGIN(WRITE|DIRECT) and the blocks go
+ * straight to the destination; @off and @len must be 512-aligned (EINVAL);
+ * ENOSYS/ENOTBLK fall back to buffered. Elsewhere like kmodel_write().
+ */
+ssize_t kmodel_write_direct(struct kmodel *km, const char *path, uint64_t off,
+			    size_t len, const void *buf);
 
 /** SHA-256 of the whole file @path. Returns 0 or -errno. */
 int kmodel_sha256(struct kmodel *km, const char *path, uint8_t digest[32]);

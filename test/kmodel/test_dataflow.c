@@ -477,7 +477,15 @@ static void test_unwritten(void)
 	memset(w, 0x5a, sizeof(w));
 	CHECK(kmodel_write(km, "/f", 8192, sizeof(w), w) == sizeof(w));
 	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_UNWRITTEN);
+	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_WRITEBACK);
+	CHECK(!(hk_ioend_flags & FUSE_IOMAP_IOEND_DIRECT));
+	CHECK(hk_begins == 3);	/* read, write, writeback */
+	hk_ioend_flags = 0;
+	CHECK(kmodel_write_direct(km, "/f", 16384, sizeof(w), w) == sizeof(w));
 	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_DIRECT);
+	CHECK(hk_ioend_flags & FUSE_IOMAP_IOEND_UNWRITTEN);
+	CHECK(hk_begins == 4);
+	CHECK(kmodel_write_direct(km, "/f", 100, 512, w) == -EINVAL);
 	stop(km, &s);
 	unlink(s.dev_path);
 }
