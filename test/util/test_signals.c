@@ -117,6 +117,12 @@ static void test_fail_signals(void)
 			setrlimit(RLIMIT_CORE, &nocore);
 			dup2(p[1], 2);
 			close(p[0]);
+			/*
+			 * Only a default disposition is replaced; under a
+			 * sanitizer the runtime owns SIGSEGV/SIGBUS.
+			 */
+			if (handler_of(sigs[i]) != SIG_DFL)
+				_exit(42);
 			if (!se || fuse_set_fail_signal_handlers(se) != 0)
 				_exit(3);
 			raise(sigs[i]);
@@ -129,6 +135,11 @@ static void test_fail_signals(void)
 		out[total] = '\0';
 		close(p[0]);
 		CHECK_INT(waitpid(pid, &status, 0), pid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 42) {
+			printf("signal %d is handled by a sanitizer runtime: not checked\n",
+			       sigs[i]);
+			continue;
+		}
 		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i]);
 		snprintf(want, sizeof(want), "fatal signal %d, backtrace:\n",
 			 sigs[i]);
