@@ -97,6 +97,7 @@ struct kmodel {
 	bool famfs;		/* fc->famfs_iomap */
 	char ops_name[FUSE_DAX_FMAP_OPS_NAME_LEN + 1];
 	uint32_t max_write;
+	uint32_t readahead;	/* negotiated max_readahead, >= one page */
 	uint32_t blocksize;	/* iomap config s_blocksize, default 4096 */
 	int64_t s_maxbytes;
 	uint32_t cache_maxbytes;

@@ -135,6 +135,12 @@ int km_do_init(struct kmodel *km)
 		got |= (uint64_t)o.flags2 << 32;
 	km->reply_flags = got;
 	km->max_write = o.max_write < 4096 ? 4096 : o.max_write;
+	/* ra_pages: the smaller of the two, at least one page */
+	km->readahead = o.max_readahead < in.max_readahead ? o.max_readahead :
+			in.max_readahead;
+	km->readahead -= km->readahead % d->lim.page_size;
+	if (km->readahead < d->lim.page_size)
+		km->readahead = d->lim.page_size;
 	if (km->max_write > km->o.max_io)
 		km->max_write = km->o.max_io;
 	/* "reply has the bit AND the kernel offered it" (spec 1.2, 1.3) */

@@ -315,46 +315,74 @@ static int inline_io(struct kmodel *km, struct km_inode *ino, uint64_t pos,
 	}
 }
 
+/*
+ * Buffered read: the kernel reads in readahead windows of max_readahead
+ * (page-aligned), and asks for mappings window by window: a mapping is
+ * reused only inside the window that asked for it (unless the mapping
+ * cache answers), so the BEGIN count per GiB is what that kernel costs.
+ */
 ssize_t km_iomap_read(struct kmodel *km, struct km_inode *ino, uint64_t off,
 		      size_t len, void *buf)
 {
 	const struct fuse_dialect *d = km->d;
-	size_t done = 0;
+	uint64_t page = d->lim.page_size, ra = km->readahead;
+	uint64_t end, start, w, wend, fend;
 	int res;
 
 	if (off >= ino->attr.size)
 		return 0;
 	if (len > ino->attr.size - off)
 		len = ino->attr.size - off;
-	while (done < len) {
-		uint64_t pos = off + done;
-		struct km_maps m;
-		struct fuse_iomap_io *io = &m.iomap;
-		size_t n;
+	end = off + len;
+	fend = (ino->attr.size + page - 1) / page * page;
+	start = off - off % page;
+	for (w = start; w < end; w = wend) {
+		uint64_t pos = w;
 
-		res = begin_maps(km, ino, 0, pos, len - done, &m);
-		if (res)
-			return done ? (ssize_t)done : res;
-		n = io->offset + io->length - pos;
-		if (n > len - done)
-			n = len - done;
-		if (io->type == d->val.type_mapped) {
-			res = km_pio(km->backing[io->dev].fd, (char *)buf + done,
-				     n, io->addr + (pos - io->offset), false);
-		} else if (io->type == d->val.type_inline) {
-			res = inline_io(km, ino, pos, n, (char *)buf + done, false);
-		} else {
-			/* HOLE, UNWRITTEN, DELALLOC read as zeros */
-			memset((char *)buf + done, 0, n);
+		wend = w + ra < fend ? w + ra : fend;
+		while (pos < wend) {
+			struct km_maps m;
+			struct fuse_iomap_io *io = &m.iomap;
+			uint64_t n, cs, ce;
+
+			res = begin_maps(km, ino, 0, pos, wend - pos, &m);
+			if (res)
+				return pos > off ? (ssize_t)(pos - off) : res;
+			n = io->offset + io->length - pos;
+			if (n > wend - pos)
+				n = wend - pos;
+			/* the part of [pos, pos+n) the caller asked for */
+			cs = pos > off ? pos : off;
+			ce = pos + n < end ? pos + n : end;
 			res = 0;
+			if (cs >= ce) {
+				/* readahead past the request: nothing to copy */
+			} else if (io->type == d->val.type_mapped) {
+				res = km_pio(km->backing[io->dev].fd,
+					     (char *)buf + (cs - off), ce - cs,
+					     io->addr + (cs - io->offset), false);
+			} else if (io->type == d->val.type_inline) {
+				char *tmp = malloc(n);
+
+				res = tmp ? inline_io(km, ino, pos, n, tmp, false)
+					  : -ENOMEM;
+				if (!res)
+					memcpy((char *)buf + (cs - off),
+					       tmp + (cs - pos), ce - cs);
+				free(tmp);
+			} else {
+				/* HOLE, UNWRITTEN, DELALLOC read as zeros */
+				memset((char *)buf + (cs - off), 0, ce - cs);
+			}
+			if (!res)
+				res = send_end(km, ino, 0, pos, wend - pos, n, io,
+					       false);
+			if (res)
+				return cs > off ? (ssize_t)(cs - off) : res;
+			pos += n;
 		}
-		if (!res)
-			res = send_end(km, ino, 0, pos, len - done, n, io, false);
-		if (res)
-			return done ? (ssize_t)done : res;
-		done += n;
 	}
-	return done;
+	return len;
 }
 
 static int send_ioend(struct kmodel *km, struct km_inode *ino, uint32_t flags,
