@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -25,6 +26,7 @@ struct fuse_bpf {
 	enum fuse_bpf_path path;
 	char reason[REASON_LEN];
 	const char *ops_name;
+	char dax_name[16];	/* per-process name of the global DAX ops */
 	/* exactly one skeleton is set when path != UPCALL */
 	struct fuse_iomap_ops *iomap;
 	struct fuse_dax_fmap_ops *dax;
@@ -135,9 +137,26 @@ static int try_iomap(struct fuse_bpf *b, int fd, uint32_t blkbits,
 	return 0;
 }
 
+/*
+ * The map value of fuse_dax_fmap_ops as fuse_dax_fmap_ops.bpf.c declares
+ * it (program pointers are 8 bytes in the skeleton's shadow type too).
+ * bpftool's shadow type cannot name the char[16] member, so the name is
+ * written through this mirror.
+ */
+struct dax_ops_value {
+	void *iomap_setup;
+	void *iomap_begin;
+	uint32_t meta_size;
+	char name[16];
+};
+_Static_assert(sizeof(struct dax_ops_value) ==
+	       sizeof(*((struct fuse_dax_fmap_ops *)0)->struct_ops.fuse_res_dax_ops),
+	       "dax ops mirror matches the skeleton's shadow type");
+
 static int try_dax(struct fuse_bpf *b, const char **step)
 {
 	struct fuse_dax_fmap_ops *s;
+	struct dax_ops_value *v;
 	int err;
 
 	*step = "open";
@@ -145,6 +164,15 @@ static int try_dax(struct fuse_bpf *b, const char **step)
 	if (!s)
 		return lib_err(0);
 	b->dax = s;
+	/*
+	 * Gregory Price's ops are registered globally by name (§7.2), so each
+	 * server process registers its own: "fres_<pid>".
+	 */
+	snprintf(b->dax_name, sizeof(b->dax_name), "fres_%u",
+		 (unsigned int)getpid() % 1000000000u);
+	v = (struct dax_ops_value *)s->struct_ops.fuse_res_dax_ops;
+	memset(v->name, 0, sizeof(v->name));
+	memcpy(v->name, b->dax_name, strlen(b->dax_name));
 	s->rodata->fuse_nslots = b->nslots;
 	*step = "set map size";
 	err = bpf_map__set_max_entries(s->maps.fuse_files, b->nslots);
@@ -159,7 +187,7 @@ static int try_dax(struct fuse_bpf *b, const char **step)
 	if (!b->link)
 		return lib_err(0);
 	b->files = s->maps.fuse_files;
-	b->ops_name = "fuse_res_dax";
+	b->ops_name = b->dax_name;
 	return 0;
 }
 
