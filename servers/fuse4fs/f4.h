@@ -58,7 +58,6 @@ struct f4_opts {
 	double attr_timeout;
 	int max_threads;
 	int commit;
-	int acl;
 	int foreground;
 	int show_help;
 	int show_version;

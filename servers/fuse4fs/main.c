@@ -35,8 +35,6 @@ static const struct fuse_opt f4_optspec[] = {
 	F4_OPT("force", force, 1),
 	F4_OPT("writeback", writeback, 1),
 	F4_OPT("nowriteback", writeback, 0),
-	F4_OPT("acl", acl, 1),
-	F4_OPT("noacl", acl, 0),
 	F4_OPT("entry_timeout=%lf", entry_timeout, 0),
 	F4_OPT("attr_timeout=%lf", attr_timeout, 0),
 	F4_OPT("commit=%u", commit, 0),
@@ -68,7 +66,6 @@ static void f4_usage(const char *prog)
 	       "    -o entry_timeout=S     dentry cache timeout (default 30)\n"
 	       "    -o attr_timeout=S      attribute cache timeout (default 30)\n"
 	       "    -o commit=S            background flush interval (default 5)\n"
-	       "    -o acl|noacl           POSIX ACLs enforced by the kernel\n"
 	       "    -o iomap=auto|iomap|classic\n"
 	       "                           data path (only classic is implemented)\n"
 	       "    -o fuse4fs_debug       print fuse4fs debugging messages\n"
@@ -177,7 +174,6 @@ int main(int argc, char *argv[])
 		return 1;
 	f4->devfd = -1;
 	f4->o.writeback = 1;
-	f4->o.acl = -1;
 	f4->o.entry_timeout = 30.0;
 	f4->o.attr_timeout = 30.0;
 	f4->o.commit = 5;
@@ -228,8 +224,6 @@ int main(int argc, char *argv[])
 	add_error_table(&et_ext2_error_table);
 	if (f4_fs_open(f4))
 		goto out_cmd;
-	if (f4->o.acl < 0)
-		f4->o.acl = !!(f4->fs->super->s_default_mount_opts & EXT2_DEFM_ACL);
 
 	if (asprintf(&extra, "-osubtype=ext%d,fsname=%s,default_permissions%s",
 		     ext2fs_has_feature_extents(f4->fs->super) ? 4 :

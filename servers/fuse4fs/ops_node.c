@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -859,6 +861,72 @@ out_err:
 	fuse_reply_err(req, ret);
 }
 
+#if FUSE_MAKE_VERSION(3, 18) <= FUSE_VERSION
+static void f4_ts_to_statx(const struct timespec *ts, struct statx_timestamp *t)
+{
+	t->tv_sec = ts->tv_sec;
+	t->tv_nsec = (__u32)ts->tv_nsec;
+}
+
+static void f4_op_statx(fuse_req_t req, fuse_ino_t n, int flags, int mask,
+			struct fuse_file_info *fi)
+{
+	struct f4 *f4 = f4_from_req(req);
+	struct ext2_inode_large in;
+	struct statx stx;
+	struct stat st;
+	ext2_ino_t ino;
+	int ret;
+
+	ret = f4_ino_valid(f4, n, &ino);
+	if (!ret) {
+		f4_rlock(f4);
+		ret = f4_read_inode(f4, ino, &in);
+		f4_runlock(f4);
+	}
+	if (ret) {
+		fuse_reply_err(req, ret);
+		return;
+	}
+	f4_inode_to_stat(f4, ino, &in, &st);
+	memset(&stx, 0, sizeof(stx));
+	stx.stx_mask = STATX_BASIC_STATS;
+	stx.stx_blksize = (__u32)st.st_blksize;
+	stx.stx_nlink = (__u32)st.st_nlink;
+	stx.stx_uid = st.st_uid;
+	stx.stx_gid = st.st_gid;
+	stx.stx_mode = (__u16)st.st_mode;
+	stx.stx_ino = n;
+	stx.stx_size = (__u64)st.st_size;
+	stx.stx_blocks = (__u64)st.st_blocks;
+	f4_ts_to_statx(&st.st_atim, &stx.stx_atime);
+	f4_ts_to_statx(&st.st_mtim, &stx.stx_mtime);
+	f4_ts_to_statx(&st.st_ctim, &stx.stx_ctime);
+	stx.stx_rdev_major = major(st.st_rdev);
+	stx.stx_rdev_minor = minor(st.st_rdev);
+	if (in.i_extra_isize >= offsetof(struct ext2_inode_large, i_crtime_extra) -
+	    EXT2_GOOD_OLD_INODE_SIZE + sizeof(in.i_crtime_extra)) {
+		stx.stx_mask |= STATX_BTIME;
+		stx.stx_btime.tv_sec = (int32_t)in.i_crtime +
+			((int64_t)(in.i_crtime_extra & 3) << 32);
+		stx.stx_btime.tv_nsec = in.i_crtime_extra >> 2;
+		if (stx.stx_btime.tv_nsec >= 1000000000)
+			stx.stx_btime.tv_nsec = 0;
+	}
+	stx.stx_attributes_mask = STATX_ATTR_COMPRESSED | STATX_ATTR_IMMUTABLE |
+				  STATX_ATTR_APPEND | STATX_ATTR_NODUMP;
+	if (in.i_flags & EXT2_COMPR_FL)
+		stx.stx_attributes |= STATX_ATTR_COMPRESSED;
+	if (in.i_flags & EXT2_IMMUTABLE_FL)
+		stx.stx_attributes |= STATX_ATTR_IMMUTABLE;
+	if (in.i_flags & EXT2_APPEND_FL)
+		stx.stx_attributes |= STATX_ATTR_APPEND;
+	if (in.i_flags & EXT2_NODUMP_FL)
+		stx.stx_attributes |= STATX_ATTR_NODUMP;
+	fuse_reply_statx(req, 0, &stx, f4->o.attr_timeout);
+}
+#endif
+
 static void f4_op_access(fuse_req_t req, fuse_ino_t n, int mask)
 {
 	struct f4 *f4 = f4_from_req(req);
@@ -898,4 +966,7 @@ void f4_ops_node(struct fuse_lowlevel_ops *o)
 	o->link = f4_op_link;
 	o->rename = f4_op_rename;
 	o->access = f4_op_access;
+#if FUSE_MAKE_VERSION(3, 18) <= FUSE_VERSION
+	o->statx = f4_op_statx;
+#endif
 }
