@@ -86,8 +86,9 @@ static ssize_t classic_rw(struct kmodel *km, struct km_inode *ino, uint64_t fh,
 		void *p;
 		int res;
 
-		if (n > km->max_write)
-			n = km->max_write;
+		/* reads come in readahead windows, writes in max_write pieces */
+		if (n > (write ? km->max_write : km->readahead))
+			n = write ? km->max_write : km->readahead;
 		if (!write) {
 			struct fuse_read_in in;
 
