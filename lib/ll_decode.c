@@ -1059,6 +1059,16 @@ static void do_enosys(struct fuse_req *req, fuse_ino_t nodeid,
 	fuse_reply_err(req, ENOSYS);
 }
 
+/* SYNCFS: validated, but the 3.18 lowlevel API has no syncfs method. */
+static void do_syncfs(struct fuse_req *req, fuse_ino_t nodeid,
+		      const void *arg, const char *var, size_t len)
+{
+	(void)nodeid; (void)arg; (void)var;
+	if (!no_var(req, len))
+		return;
+	fuse_reply_err(req, ENOSYS);
+}
+
 #define SZ(t) ((uint16_t)sizeof(struct t))
 
 static const struct ll_op ll_ops[] = {
@@ -1129,7 +1139,7 @@ static const struct ll_op ll_ops[] = {
 				"SETUPMAPPING" },
 	[FUSE_REMOVEMAPPING] = { do_enosys, SZ(fuse_removemapping_in), 0,
 				 "REMOVEMAPPING" },
-	[FUSE_SYNCFS]	   = { do_enosys, SZ(fuse_syncfs_in), 0, "SYNCFS" },
+	[FUSE_SYNCFS]	   = { do_syncfs, SZ(fuse_syncfs_in), 0, "SYNCFS" },
 	[FUSE_TMPFILE]	   = { do_tmpfile, SZ(fuse_create_in), 0, "TMPFILE" },
 	[FUSE_STATX]	   = { do_statx, SZ(fuse_statx_in), 0, "STATX" },
 	[FUSE_COPY_FILE_RANGE_64] = { do_copy_file_range_64,
