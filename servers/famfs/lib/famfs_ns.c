@@ -399,8 +399,20 @@ int64_t famfs_ns_replay(struct famfs_ns *ns, const struct famfs_fs *fs)
 
 	rc = famfs_fs_log_hdr(fs, &h, why);
 	if (rc) {
-		report(ns, 0, "log header: %s", why);
+		/* report a persistent problem once, not on every check */
+		if (strcmp(ns->hdr_why, why))
+			report(ns, 0, "log header: %s", why);
+		snprintf(ns->hdr_why, sizeof(ns->hdr_why), "%s", why);
 		return rc;
+	}
+	ns->hdr_why[0] = '\0';
+	if (h.next_index < ns->next_index) {
+		if (!ns->shrunk)
+			report(ns, 0, "log shrank from %llu to %llu entries: the file system was re-created or damaged; keeping what was replayed",
+			       (unsigned long long)ns->next_index,
+			       (unsigned long long)h.next_index);
+		ns->shrunk = true;
+		return 0;
 	}
 	while (ns->next_index < h.next_index) {
 		uint64_t idx = ns->next_index;

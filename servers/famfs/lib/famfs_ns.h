@@ -73,6 +73,8 @@ struct famfs_ns {
 	struct famfs_ns_stats st;
 	bool stopped;		/**< replay is stuck at next_index */
 	char stop_why[FAMFS_WHY_LEN];
+	char hdr_why[FAMFS_WHY_LEN];	/**< last log header problem */
+	bool shrunk;		/**< the log went backwards (re-mkfs) */
 	famfs_ns_report_fn report;
 	void *report_ctx;
 	uint8_t daxdev_uuid[FAMFS_MAX_DAXDEVS][16];

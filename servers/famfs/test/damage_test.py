@@ -92,6 +92,27 @@ def test():
         patch(img, 0, good[:200])
     run([TOOL, 'fsck', img])
 
+    # version 47 with the current layout (OMF 2.1) is accepted; 46 is not
+    for ver, minor, ok in ((47, 1, 0), (46, 1, 1), (47, 0, 0)):
+        sb = bytearray(good[:200])
+        sb[8:16] = struct.pack('<Q', ver)
+        sb[44:48] = struct.pack('<I', minor)
+        sb[96:104] = struct.pack('<Q', zlib.crc32(bytes(sb[:96])))
+        patch(img, 0, bytes(sb))
+        p = run([TOOL, 'fsck', img], ok=(ok,))
+        if ok:
+            check(b'version 46' in p.stderr, 'v46: %r' % p.stderr)
+        else:
+            check(b'4 files, 1 directories' in p.stdout, 'v%d' % ver)
+    patch(img, 0, good[:200])
+
+    # out of space: nothing logged, the log is unchanged
+    before = read(img, LOG, 48 + 8 * ENT)
+    p = run([TOOL, 'creat', '-s', str(4090 * MIB), img, 'huge'], ok=(1,),
+            env=env)
+    check(b'out of space' in p.stderr, 'ENOSPC message: %r' % p.stderr)
+    check(read(img, LOG, 48 + 8 * ENT) == before, 'ENOSPC left a trace')
+
     # image shorter than the superblock says
     short = os.path.join(SCRATCH, 'short.img')
     shutil.copyfile(img, short)
