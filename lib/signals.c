@@ -12,7 +12,7 @@
  * SIGABRT and SIGTRAP print a message and a backtrace to stderr, then
  * re-raise the signal with the default action (core dump as usual).
  */
-#include "fuse_lowlevel.h"
+#include "fuse_i.h"
 
 #include <errno.h>
 #include <execinfo.h>
@@ -20,13 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/*
- * TODO(util): switch to #include "fuse_i.h" once the core helper commits
- * it; it declares this function (async-signal-safe: makes the session's
- * loop return @sig).
- */
-void fuse_session_exit_signal(struct fuse_session *se, int sig);
 
 static struct fuse_session *volatile signal_session;
 
