@@ -948,6 +948,8 @@ struct fuse_uring_cmd_req {
 #define FUSE_DAX_FMAP		(1ULL << 43)
 /** [FAMFS] bit 42 in early famfs revisions only; upstream now uses 42 for FUSE_REQUEST_TIMEOUT. */
 #define FUSE_DAX_FMAP_OBSOLETE_BIT42	(1ULL << 42)
+/** [JOANNE] one libfuse branch uses bit 43 for request batching (spec 10.1). */
+#define FUSE_REQUEST_BATCHING	(1ULL << 43)
 /** [IOMAP] early revisions only (obsolete). */
 #define FUSE_IOMAP_DIRECTIO	(1ULL << 44)
 /** [IOMAP] early revisions only (obsolete); later renamed FUSE_IOMAP_FILEIO. */
@@ -1305,6 +1307,35 @@ struct fuse_init_out_dax_fmap_ops {
 	char		ops_name[FUSE_DAX_FMAP_OPS_NAME_LEN];
 };
 
+/*
+ * [IOMAP] "[PATCH 21/23] fuse: allow more statx fields" (spec 8.3): the
+ * 112-byte tail of struct fuse_statx (upstream __spare2[14], at @144) is
+ * defined as below. struct fuse_statx keeps its upstream layout in the stock
+ * part of this header; this is the overlay for that tail.
+ */
+struct fuse_statx_iomap_tail {
+	uint64_t	mnt_id;
+	uint32_t	dio_mem_align;
+	uint32_t	dio_offset_align;
+	uint64_t	subvol;
+	uint32_t	atomic_write_unit_min;
+	uint32_t	atomic_write_unit_max;
+	uint32_t	atomic_write_segments_max;
+	uint32_t	dio_read_offset_align;
+	uint32_t	atomic_write_unit_max_opt;
+	uint32_t	__spare2[1];
+	uint64_t	__spare3[8];
+};
+
+/*
+ * Not defined here, because they reuse the name struct fuse_iomap_io with
+ * another layout and exist only inside BPF programs (lib/bpf): Gregory
+ * Price's variant (@28 dev_index, a DAX table slot; spec 7.2) and Joanne
+ * Koong's 40-byte variant (u64 id @32; spec 7.3). The BPF context types
+ * (fuse_dax_fmap_parse_ctx, fuse_dax_fmap_resolve_ctx) are BTF types, not
+ * wire structures, and live there too.
+ */
+
 /* --- Darrick Wong's BPF return values (spec 7.1; not wire) --- */
 enum fuse_iomap_bpf_ret {
 	FIB_FALLBACK	= 0,	/* not handled: do the upcall */
@@ -1357,7 +1388,14 @@ FUSE_EXT_ASSERT(sizeof(struct fuse_famfs_iext) == 24, "iext");
 FUSE_EXT_ASSERT(sizeof(struct fuse_get_daxdev_in) == 4, "get_daxdev_in");
 FUSE_EXT_ASSERT(sizeof(struct fuse_daxdev_out) == 280, "daxdev_out");
 FUSE_EXT_ASSERT(offsetof(struct fuse_daxdev_out, name) == 24, "daxdev_out.name");
+FUSE_EXT_ASSERT(sizeof(struct fuse_statx_iomap_tail) == 112, "statx tail");
+FUSE_EXT_ASSERT(offsetof(struct fuse_statx_iomap_tail, atomic_write_unit_min) == 24, "statx awu");
+FUSE_EXT_ASSERT(offsetof(struct fuse_statx_iomap_tail, __spare3) == 48, "statx spare3");
+FUSE_EXT_ASSERT(offsetof(struct fuse_statx, __spare2) == 144 &&
+		sizeof(struct fuse_statx) == 144 + 112, "statx tail at @144");
 FUSE_EXT_ASSERT(sizeof(struct fuse_init_out_dax_fmap_ops) == 64, "init_out ops_name");
+FUSE_EXT_ASSERT(sizeof(struct fuse_init_out_dax_fmap_ops) ==
+		sizeof(struct fuse_init_out), "ops_name overlay size");
 FUSE_EXT_ASSERT(offsetof(struct fuse_init_out_dax_fmap_ops, flags2) == 32, "init_out.flags2");
 FUSE_EXT_ASSERT(offsetof(struct fuse_init_out_dax_fmap_ops, request_timeout) == 40, "rt");
 FUSE_EXT_ASSERT(offsetof(struct fuse_init_out_dax_fmap_ops, ops_name) == 48, "ops_name");
