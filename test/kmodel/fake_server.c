@@ -61,7 +61,9 @@ int fs_reply(struct fake_srv *s, uint64_t unique, int err, const void *p,
 		{ &oh, sizeof(oh) }, { (void *)p, len },
 	};
 
-	return writev(s->fd, iov, len ? 2 : 1) < 0 ? -errno : 0;
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+
+	return sendmsg(s->fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
 int fs_notify(struct fake_srv *s, int code, const void *p, size_t len)

@@ -158,7 +158,12 @@ static int km_send(struct kmodel *km, uint32_t opcode, uint64_t nodeid,
 		fprintf(stderr, "kmodel: -> op %u node %llu unique %llu len %u\n",
 			opcode, (unsigned long long)nodeid,
 			(unsigned long long)unique, ih.len);
-	n = writev(km->fd, iov, cnt);
+	{
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = cnt };
+
+		/* no SIGPIPE when the server has died */
+		n = sendmsg(km->fd, &msg, MSG_NOSIGNAL);
+	}
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)ih.len ? 0 : -EIO;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fake_server.h"
@@ -616,6 +618,88 @@ static void n_major(struct fake_srv *s, struct kmodel_opts *o)
 	s->hook = hook_init_major;
 }
 
+/* ---------- the model's own limits ---------- */
+
+static int hook_retry_forever(struct fake_srv *s, const struct fuse_in_header *h,
+			      const void *in, size_t n)
+{
+	const struct fuse_iomap_begin_in *b = in;
+	struct fuse_iomap_upsert_mappings_out u;
+	struct fuse_iomap_begin_out o;
+
+	(void)n;
+	if (h->opcode == FUSE_OPEN) {
+		/* a cache exists, but never for the range that is read */
+		memset(&u, 0, sizeof(u));
+		u.nodeid = FS_FILE_NODEID;
+		u.attr_ino = FS_FILE_INO;
+		fs_default_begin(s->backing_id, 0, 4096, &o);
+		u.read = o.read;
+		u.read.offset = 512 * 1024;
+		fs_notify(s, FUSE_NOTIFY_IOMAP_UPSERT_MAPPINGS, &u, sizeof(u));
+		return 0;
+	}
+	if (h->opcode != FUSE_IOMAP_BEGIN)
+		return 0;
+	fs_default_begin(s->backing_id, b->pos, s->file_size, &o);
+	o.read.type = FUSE_IOMAP_TYPE_RETRY_CACHE;
+	o.read.dev = FUSE_IOMAP_DEV_NULL;
+	o.read.addr = FUSE_IOMAP_NULL_ADDR;
+	fs_reply(s, h->unique, 0, &o, sizeof(o));
+	return 1;
+}
+static void m_retry_forever(struct fake_srv *s, struct kmodel_opts *o)
+{
+	iomap_base(s, o);
+	s->hook = hook_retry_forever;
+}
+
+static int hook_die_at_begin(struct fake_srv *s, const struct fuse_in_header *h,
+			     const void *in, size_t n)
+{
+	(void)in; (void)n;
+	if (h->opcode != FUSE_IOMAP_BEGIN)
+		return 0;
+	shutdown(s->fd, SHUT_RDWR);
+	s->running = false;
+	return 1;
+}
+static void m_server_dies(struct fake_srv *s, struct kmodel_opts *o)
+{
+	iomap_base(s, o);
+	s->hook = hook_die_at_begin;
+}
+
+static int hook_bad_frames(struct fake_srv *s, const struct fuse_in_header *h,
+			   const void *in, size_t n)
+{
+	struct fuse_out_header oh;
+
+	(void)in; (void)n;
+	if (h->opcode != FUSE_IOMAP_BEGIN)
+		return 0;
+	/* a header that lies about its length, a reply to a stranger, an
+	 * out-of-range error: each ignored (the kernel fails the write) */
+	oh.len = 100;
+	oh.error = 0;
+	oh.unique = h->unique;
+	send(s->fd, &oh, sizeof(oh), MSG_NOSIGNAL);
+	oh.len = sizeof(oh);
+	oh.unique = h->unique + 1000;
+	send(s->fd, &oh, sizeof(oh), MSG_NOSIGNAL);
+	oh.unique = h->unique;
+	oh.error = -600;
+	send(s->fd, &oh, sizeof(oh), MSG_NOSIGNAL);
+	/* then a proper error reply */
+	fs_reply(s, h->unique, -EROFS, NULL, 0);
+	return 1;
+}
+static void m_bad_frames(struct fake_srv *s, struct kmodel_opts *o)
+{
+	iomap_base(s, o);
+	s->hook = hook_bad_frames;
+}
+
 static const struct vcase cases[] = {
 	/* IOMAP_BEGIN reply: EFSCORRUPTED (EUCLEAN) per spec 2.4 */
 	{ "begin: reply not exactly 64 bytes", "iomap-v7", b_len, act_read, -EINVAL, false },
@@ -731,6 +815,10 @@ static const struct vcase cases[] = {
 	{ "push: index >= 64", "famfs-post-v10", y_push_index, act_ioc, -EINVAL, false },
 	{ "push: not a push kernel (V10)", "famfs-v10", y_push_v10, act_ioc, -ENOTTY, false },
 	{ "push: famfs not negotiated", "famfs-post-v10", y_push_not_famfs, act_ioc, -EOPNOTSUPP, false },
+	/* the model's own limits and framing */
+	{ "model: RETRY_CACHE never served gives up", "iomap-v7", m_retry_forever, act_read, -EINTR, false },
+	{ "model: server dies mid-request", "iomap-v7", m_server_dies, act_read, -ENOTCONN, false },
+	{ "model: malformed frames are ignored", "iomap-v7", m_bad_frames, act_read, -EROFS, false },
 	/* INIT */
 	{ "init: Gregory's DAX_FMAP needs ops_name", "famfs-gp-bpf", n_gp_noname, act_famfs_off, 0, false },
 	{ "init: BPF fmap ops cannot run in the model", "famfs-gp-bpf", n_gp_name, act_read, -EOPNOTSUPP, false },
@@ -743,6 +831,7 @@ int main(void)
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 	int fails = 0;
 
+	signal(SIGPIPE, SIG_IGN);
 	devfile = fs_make_file("validate", 8 * MIB);
 	if (!devfile) {
 		printf("cannot create the device file\n");
