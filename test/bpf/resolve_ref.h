@@ -224,14 +224,22 @@ static inline void ref_gen_interleave(uint64_t *rs, struct fuse_res_interleave *
 	uint64_t nchunks, rows;
 	uint32_t s;
 
+	int big = ref_below(rs, 4) == 0;
+
 	memset(il, 0, sizeof(*il));
 	il->nstrips = nstrips;
-	il->chunk = 1ULL << (12 + ref_below(rs, 10));	/* 4 KiB .. 2 MiB */
+	/* 4 KiB .. 2 MiB chunks; a quarter of the layouts 256 MiB .. 16 GiB
+	 * (files beyond 4 GiB: the 64-bit division path) */
+	il->chunk = big ? 1ULL << (28 + ref_below(rs, 7)) :
+			  1ULL << (12 + ref_below(rs, 10));
+	if (ref_below(rs, 8) == 0)
+		il->chunk += 4096 * ref_below(rs, 64);	/* not a power of two */
 	nchunks = 1 + ref_below(rs, max_chunks);
 	il->size = (nchunks - 1) * il->chunk + 1 + ref_below(rs, il->chunk);
 	rows = (nchunks + nstrips - 1) / nstrips;
 	for (s = 0; s < nstrips; s++) {
-		il->strip[s].base = ref_below(rs, 1ULL << 30) * il->chunk;
+		il->strip[s].base = ref_below(rs, big ? 1ULL << 20 : 1ULL << 30) *
+				    il->chunk;
 		il->strip[s].length = (rows + ref_below(rs, 2)) * il->chunk;
 		il->strip[s].dev = (uint32_t)ref_below(rs, 24);
 	}
