@@ -174,6 +174,26 @@ ssize_t kmodel_read(struct kmodel *km, const char *path, uint64_t off,
 	return n;
 }
 
+ssize_t kmodel_read_node(struct kmodel *km, uint64_t nodeid, uint64_t off,
+			 size_t len, void *buf)
+{
+	struct km_inode *ino = km_inode_get(km, nodeid);
+	uint64_t fh;
+	ssize_t n;
+	int res;
+
+	if (!ino || !ino->nlookup)
+		return -ESTALE;		/* the kernel only knows looked-up nodes */
+	if (!S_ISREG(ino->attr.mode))
+		return S_ISDIR(ino->attr.mode) ? -EISDIR : -EINVAL;
+	res = km_open(km, ino, false, &fh);
+	if (res)
+		return res;
+	n = file_rw(km, ino, fh, off, len, buf, false);
+	km_release(km, ino, fh);
+	return n;
+}
+
 ssize_t kmodel_write(struct kmodel *km, const char *path, uint64_t off,
 		     size_t len, const void *buf)
 {

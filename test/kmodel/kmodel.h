@@ -91,6 +91,13 @@ ssize_t kmodel_read(struct kmodel *km, const char *path, uint64_t off,
 		    size_t len, void *buf);
 
 /**
+ * Like kmodel_read() for a node id the model has looked up (kmodel_lookup());
+ * -ESTALE for a node it does not know.
+ */
+ssize_t kmodel_read_node(struct kmodel *km, uint64_t nodeid, uint64_t off,
+			 size_t len, void *buf);
+
+/**
  * Buffered write; same rules. On iomap files: BEGIN(WRITE) for the source of
  * partial blocks, then immediate writeback (BEGIN(WRITEBACK), IOEND) since
  * the model keeps no page cache. Returns bytes written or -errno.

@@ -85,6 +85,14 @@ static void test_iomap_read(void)
 	CHECK(kmodel_sha256(km, "/f", d1) == 0);
 	kmodel_sha256_buf(buf, sizeof(buf), d2);
 	CHECK(memcmp(d1, d2, 32) == 0);
+	{
+		uint64_t node;
+
+		CHECK(kmodel_lookup(km, "/f", &node) == 0 && node == FS_FILE_NODEID);
+		CHECK(kmodel_read_node(km, node, 4096, 4096, buf) == 4096);
+		CHECK(pattern_ok(buf, 4096, 4096));
+		CHECK(kmodel_read_node(km, 99, 0, 10, buf) == -ESTALE);
+	}
 	/* reads stop at EOF */
 	CHECK(kmodel_read(km, "/f", (1 << 20) - 10, 100, buf) == 10);
 	stop(km, &s);
