@@ -469,6 +469,8 @@ static int uring_ring_init(struct uring_queue *q)
 	res = io_uring_register_files(&q->ring, &q->pool->dev_fd, 1);
 	if (res < 0)
 		return res;
+	/* Saves the ring fd lookup on every io_uring_enter(); optional. */
+	(void)io_uring_register_ring_fd(&q->ring);
 	return 0;
 }
 

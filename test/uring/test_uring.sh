@@ -105,11 +105,37 @@ retrieve() {	# store a pattern into a file's cache and retrieve it
 	rm -f "$MNT/r"
 }
 
+special_reads() {	# replies from another thread; replies built in place
+	local tag=$1 f
+	for f in async zc; do
+		head -c 300000 /dev/urandom > "$WORK/$f.ref"
+		cp "$WORK/$f.ref" "$MNT/$f" || fail "$tag: write $f"
+		# parallel O_DIRECT readers: several requests in flight per queue
+		local pids=
+		for i in 1 2 3 4; do
+			dd if="$MNT/$f" of="$WORK/$f.$i" bs=16k iflag=direct \
+				status=none & pids="$pids $!"
+		done
+		for p in $pids; do
+			wait "$p" || fail "$tag: reader of $f failed"
+		done
+		for i in 1 2 3 4; do
+			cmp -s "$WORK/$f.ref" "$WORK/$f.$i" ||
+				fail "$tag: $f read $i differs"
+		done
+		rm -f "$MNT/$f"
+	done
+	ok "$tag: async and in-place replies"
+}
+
 # 1. io_uring on
 echo Y > "$PARAM"
 if start_fs -o io_uring; then
 	file_ops io_uring
 	retrieve io_uring
+	special_reads io_uring
+	zc=$(stat_field zc)
+	[ "${zc:-0}" -gt 0 ] || fail "io_uring: no reply built in the payload"
 	u=$(stat_field uring)
 	d=$(stat_field dev)
 	echo "requests: uring=$u dev=$d"
@@ -126,11 +152,30 @@ if start_fs -o io_uring; then
 	stop_fs
 fi
 
+# 1b. single-threaded loop next to the rings; SIGTERM ends both
+for mode in "-s" ""; do
+	start_fs $mode -o io_uring,io_uring_q_depth=4 || continue
+	file_ops "io_uring ${mode:-mt} q_depth=4"
+	u=$(stat_field uring)
+	[ "${u:-0}" -gt 20 ] || fail "io_uring ${mode:-mt}: uring=$u"
+	kill -TERM "$PID"
+	wait "$PID"; rc=$?; PID=
+	grep -q 'loop returned 15' "$LOG" ||
+		fail "io_uring SIGTERM ${mode:-mt}: $(cat "$LOG")"
+	[ $rc = 2 ] || fail "io_uring SIGTERM ${mode:-mt}: exit status $rc"
+	if grep -q " $MNT " /proc/mounts; then
+		fail "io_uring SIGTERM ${mode:-mt}: still mounted"
+		umount -l "$MNT"
+	fi
+	ok "io_uring ${mode:-mt}: SIGTERM returned 15, ring threads stopped"
+done
+
 # 2. kernel does not offer io_uring: fallback with a logged reason
 echo N > "$PARAM"
 if start_fs -o io_uring; then
 	file_ops fallback
 	retrieve fallback
+	special_reads fallback
 	u=$(stat_field uring)
 	[ "${u:-1}" = 0 ] || fail "fallback: $u requests over io_uring"
 	stop_fs

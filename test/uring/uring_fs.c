@@ -18,7 +18,10 @@
  *
  * A file whose name starts with "slow" answers reads after 50 ms, so that
  * concurrent readers overlap and the tests can see how many worker threads
- * run at once.
+ * run at once. Reads of "async*" files are answered from another thread
+ * (replies that do not come from the thread that received the request);
+ * reads of "zc*" files are built in place in the io_uring payload buffer
+ * (fuse_req_get_payload()) when the request came over io_uring.
  *
  * Usage: uring_fs [-s] [-o clone_fd,max_threads=N,io_uring,...] MOUNTPOINT
  * Prints "loop returned N" on stderr when the loop ends.
@@ -57,6 +60,7 @@ static pthread_mutex_t ufs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fuse_session *ufs_se;
 
 static atomic_ulong n_uring;
+static atomic_ulong n_zc;
 static atomic_ulong n_dev;
 static atomic_int inflight;
 static atomic_int maxconc;
@@ -98,9 +102,11 @@ static int find_name(const char *name)
 
 static size_t stats_text(char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "uring=%lu dev=%lu retrieve=%s maxconc=%d\n",
+	int n = snprintf(buf, len,
+			 "uring=%lu dev=%lu retrieve=%s maxconc=%d zc=%lu\n",
 			 atomic_load(&n_uring), atomic_load(&n_dev),
-			 retrieve_state, atomic_load(&maxconc));
+			 retrieve_state, atomic_load(&maxconc),
+			 atomic_load(&n_zc));
 
 	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
 }
@@ -382,6 +388,69 @@ static void ufs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	leave();
 }
 
+struct async_read {
+	fuse_req_t req;
+	char *data;
+	size_t len;
+};
+
+static void *async_reply(void *arg)
+{
+	struct async_read *a = arg;
+
+	usleep(1000);
+	fuse_reply_buf(a->req, a->data, a->len);
+	free(a->data);
+	free(a);
+	return NULL;
+}
+
+/* Caller holds ufs_lock; it is dropped here. */
+static void read_async(fuse_req_t req, fuse_ino_t ino, size_t len, off_t off)
+{
+	struct async_read *a = calloc(1, sizeof(*a));
+	pthread_t t;
+
+	if (a)
+		a->data = malloc(len ? len : 1);
+	if (!a || !a->data) {
+		pthread_mutex_unlock(&ufs_lock);
+		free(a);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	memcpy(a->data, nodes[ino].data + off, len);
+	pthread_mutex_unlock(&ufs_lock);
+	a->req = req;
+	a->len = len;
+	if (pthread_create(&t, NULL, async_reply, a) != 0) {
+		free(a->data);
+		free(a);
+		fuse_reply_err(req, EAGAIN);
+		return;
+	}
+	pthread_detach(t);
+}
+
+/* Caller holds ufs_lock; it is dropped here. */
+static void read_in_place(fuse_req_t req, fuse_ino_t ino, size_t len,
+			  off_t off)
+{
+	char *payload;
+	size_t cap;
+
+	if (fuse_req_get_payload(req, &payload, &cap, NULL) != 0 ||
+	    cap < len) {
+		fuse_reply_buf(req, nodes[ino].data + off, len);
+		pthread_mutex_unlock(&ufs_lock);
+		return;
+	}
+	memcpy(payload, nodes[ino].data + off, len);
+	pthread_mutex_unlock(&ufs_lock);
+	atomic_fetch_add(&n_zc, 1);
+	fuse_reply_buf(req, payload, len);
+}
+
 static void ufs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
@@ -418,6 +487,14 @@ static void ufs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	len = nodes[ino].size - off;
 	if (len > size)
 		len = size;
+	if (strncmp(nodes[ino].name, "async", 5) == 0) {
+		read_async(req, ino, len, off);
+		goto out;
+	}
+	if (strncmp(nodes[ino].name, "zc", 2) == 0) {
+		read_in_place(req, ino, len, off);
+		goto out;
+	}
 	/* Reply under the lock: the buffer may move on a concurrent write. */
 	if (slow) {
 		char *copy = malloc(len);
