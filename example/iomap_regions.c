@@ -4,7 +4,7 @@
  * it hands each file's layout to fuse_iomap, and the library serves the data
  * by whichever path the kernel offers (famfs fmap, iomap, or classic).
  *
- *   iomap_regions [-f] [-d] [-o iomap=MODE] [--dax] \
+ *   iomap_regions [-f] [-d] [-o iomap=MODE] [--dax] [--no-upload] \
  *       --file NAME:OFFSET:LENGTH[:SIZE] ... \
  *       --stripe NAME:CHUNK:SIZE:BASE0,BASE1,... ... \
  *       IMAGE MOUNTPOINT
@@ -218,6 +218,7 @@ static void usage(const char *prog)
 	       "    --file NAME:OFFSET:LENGTH[:SIZE]   a file of one extent\n"
 	       "    --stripe NAME:CHUNK:SIZE:B0,B1,..  a file striped over bases B0.. of IMAGE\n"
 	       "    --dax                              IMAGE is DAX memory (2 MiB units)\n"
+	       "    --no-upload                        iomap: do not upload mappings at open\n"
 	       "    -o iomap=auto|fmap|iomap|bpf|classic\n", prog);
 	fuse_cmdline_help();
 	fuse_lowlevel_help();
@@ -232,7 +233,7 @@ int main(int argc, char *argv[])
 	struct fuse_iomap *im = NULL;
 	struct fuse_iomap_device dev = { 0 };
 	const char *image = NULL;
-	bool dax = false;
+	bool dax = false, upload = true;
 	uint32_t devid;
 	struct stat st;
 	int i, fd, ret = 1;
@@ -252,6 +253,8 @@ int main(int argc, char *argv[])
 			}
 		} else if (strcmp(argv[i], "--dax") == 0) {
 			dax = true;
+		} else if (strcmp(argv[i], "--no-upload") == 0) {
+			upload = false;
 		} else if (!image && argv[i][0] != '-' && i + 1 < argc &&
 			   (i == 1 || strcmp(argv[i - 1], "-o") != 0)) {
 			image = argv[i];
@@ -272,7 +275,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	params.serves = dax ? FUSE_IOMAP_SERVES_DAX : FUSE_IOMAP_SERVES_BLOCK;
-	params.upload_at_open = 1;
+	params.upload_at_open = upload;
 
 	se = fuse_session_new(&args, &rg_ops, sizeof(rg_ops), NULL);
 	if (!se)

@@ -47,6 +47,16 @@ struct iomap_layout {
 	/* IOMAP_LAYOUT_EXTENTS: resolver records, same layout as the API's */
 	uint32_t count;
 	struct fuse_res_ext *ext;
+	size_t ext_bytes;	/* allocation size of ext (huge-page backed when large) */
+	/*
+	 * Bucket index of large extent lists (iomap_layout.c): bidx[b] is the
+	 * first extent ending past b << bshift; bidx[nbuckets] = count.
+	 */
+	uint32_t *bidx;
+	size_t bidx_bytes;
+	uint32_t bshift;
+	uint64_t nbuckets;
+	uint64_t ext_end;	/* end of the last extent */
 	/* IOMAP_LAYOUT_INTERLEAVE */
 	struct fuse_res_interleave *il;
 	/* the path this inode takes if not the connection's (per-inode fallback) */

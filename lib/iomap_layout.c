@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* A server's extents are stored as resolver records by plain copy. */
 _Static_assert(sizeof(struct fuse_iomap_extent) == sizeof(struct fuse_res_ext),
@@ -54,13 +55,128 @@ int iomap_table_init(struct iomap_table *t)
 	return -pthread_rwlock_init(&t->lock, NULL);
 }
 
+/* Extent lists index at least this big get a bucket index. */
+#define BIDX_MIN_EXTENTS	64
+#define HUGE_ALIGN		(2u << 20)
+
+/*
+ * Large arrays are looked up at random offsets: back them with huge pages
+ * (where THP allows) so a lookup costs cache misses, not TLB misses.
+ */
+static void *big_alloc(size_t bytes, size_t *got)
+{
+	void *p;
+
+	if (bytes < HUGE_ALIGN) {
+		*got = bytes;
+		return malloc(bytes ? bytes : 1);
+	}
+	bytes = (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, bytes, MADV_HUGEPAGE);
+	*got = bytes;
+	return p;
+}
+
+static void big_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < HUGE_ALIGN)
+		free(p);
+	else
+		munmap(p, bytes);
+}
+
 static void layout_free(struct iomap_layout *l)
 {
 	if (!l || l == TOMBSTONE)
 		return;
-	free(l->ext);
+	big_free(l->ext, l->ext_bytes);
+	big_free(l->bidx, l->bidx_bytes);
 	free(l->il);
 	free(l);
+}
+
+/*
+ * Build the bucket index of a validated, sorted extent list: about one
+ * extent per bucket, so a lookup reads one index word and, usually, one
+ * extent, instead of log2(count) scattered extents.
+ */
+static int build_bucket_index(struct iomap_layout *l)
+{
+	uint64_t nb = 1, end = l->ext[l->count - 1].offset + l->ext[l->count - 1].length;
+	uint32_t shift = 0, i = 0;
+	uint64_t b;
+
+	while (nb < l->count && nb < (1u << 24))
+		nb <<= 1;
+	while (shift < 63 && (end - 1) >> shift >= nb)
+		shift++;
+	nb = ((end - 1) >> shift) + 1;
+	l->bidx = big_alloc((nb + 1) * sizeof(*l->bidx), &l->bidx_bytes);
+	if (!l->bidx)
+		return -ENOMEM;
+	for (b = 0; b < nb; b++) {
+		uint64_t boundary = b << shift;
+
+		while (i < l->count && l->ext[i].offset + l->ext[i].length <= boundary)
+			i++;
+		l->bidx[b] = i;
+	}
+	l->bidx[nb] = l->count;
+	l->bshift = shift;
+	l->nbuckets = nb;
+	l->ext_end = end;
+	return 0;
+}
+
+/*
+ * Extent lookup through the bucket index: the shared resolver searches only
+ * the few extents that can hold @off; holes at the edges of that window are
+ * widened to the true neighbours.
+ */
+static int indexed_lookup(const struct iomap_layout *l, uint64_t off, struct fuse_res_out *r)
+{
+	uint64_t b, end;
+	uint32_t lo, hi;
+	int err;
+
+	if (off >= l->size)
+		return FUSE_RES_ERANGE;
+	if (off >= l->ext_end) {
+		r->offset = l->ext_end;
+		r->length = l->size - l->ext_end;
+		r->addr = FUSE_RES_NULL_ADDR;
+		r->dev = FUSE_RES_DEV_NULL;
+		r->type = FUSE_RES_TYPE_HOLE;
+		r->flags = 0;
+		r->index = FUSE_RES_NO_INDEX;
+		r->ilist_index = 0;
+		return 0;
+	}
+	b = off >> l->bshift;
+	lo = l->bidx[b];
+	hi = l->bidx[b + 1] < l->count ? l->bidx[b + 1] + 1 : l->count;
+	err = fuse_res_extents_lookup(l->ext + lo, hi - lo, l->size, off, r);
+	if (err)
+		return err;
+	if (r->index != FUSE_RES_NO_INDEX) {
+		r->index += lo;
+		return 0;
+	}
+	/* a hole: the window's edges are not the list's */
+	end = r->offset + r->length;
+	if (r->offset == 0 && lo > 0)
+		r->offset = l->ext[lo - 1].offset + l->ext[lo - 1].length;
+	if (hi < l->count && l->ext[hi].offset < end)
+		end = l->ext[hi].offset;
+	if (end > l->size)
+		end = l->size;
+	r->length = end - r->offset;
+	return 0;
 }
 
 void iomap_table_destroy(struct iomap_table *t)
@@ -385,7 +501,10 @@ int iomap_layout_resolve(const struct iomap_layout *l, uint64_t off,
 
 	switch (l->kind) {
 	case IOMAP_LAYOUT_EXTENTS:
-		err = fuse_res_extents_lookup(l->ext, l->count, l->size, off, &r);
+		if (l->bidx)
+			err = indexed_lookup(l, off, &r);
+		else
+			err = fuse_res_extents_lookup(l->ext, l->count, l->size, off, &r);
 		break;
 	case IOMAP_LAYOUT_INTERLEAVE:
 		err = fuse_res_interleave_lookup(l->il, off, &r);
@@ -443,7 +562,7 @@ int fuse_iomap_set_extents(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size,
 	if (!l)
 		return -ENOMEM;
 	if (count) {
-		l->ext = malloc(count * sizeof(*ext));
+		l->ext = big_alloc(count * sizeof(*ext), &l->ext_bytes);
 		if (!l->ext) {
 			layout_free(l);
 			return -ENOMEM;
@@ -451,6 +570,10 @@ int fuse_iomap_set_extents(struct fuse_iomap *im, fuse_ino_t ino, uint64_t size,
 		memcpy(l->ext, ext, count * sizeof(*ext));
 	}
 	l->count = (uint32_t)count;
+	if (count >= BIDX_MIN_EXTENTS && build_bucket_index(l)) {
+		layout_free(l);
+		return -ENOMEM;
+	}
 	return store_layout(im, l);
 }
 

@@ -226,8 +226,85 @@ static void test_opts(void)
 	fuse_opt_free_args(&a2);
 }
 
+/* Indexed lookups (large lists) agree with a linear walk on random layouts. */
+static void test_random_layouts(void)
+{
+	struct fuse_session *se;
+	uint32_t dev;
+	struct fuse_iomap *im = new_iomap(&se, FUSE_IOMAP_SERVES_BLOCK, &dev, 1ULL << 40,
+					  FUSE_IOMAP_DEV_FILE);
+	uint64_t seed = 12345;
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		size_t count = 1 + (round * 997) % 6000, i, q;
+		struct fuse_iomap_extent *ext = calloc(count, sizeof(*ext));
+		uint64_t off = 0, size;
+
+		for (i = 0; i < count; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			off += ((seed >> 33) % 4) * 4096;		/* gap 0..3 blocks */
+			ext[i].offset = off;
+			ext[i].length = (1 + (seed >> 40) % 64) * 4096;	/* skewed sizes */
+			ext[i].dev = dev;
+			ext[i].dev_offset = (seed >> 20) % (1ULL << 27) * 4096;
+			ext[i].type = (seed >> 50) % 5 == 0 ? FUSE_IOMAP_EXT_UNWRITTEN
+							    : FUSE_IOMAP_EXT_MAPPED;
+			off += ext[i].length;
+		}
+		size = off + (round % 3) * 10000;
+		CHECK(fuse_iomap_set_extents(im, 1000 + round, size, ext, count) == 0,
+		      "random layout %d refused", round);
+		for (q = 0; q < 3000; q++) {
+			struct fuse_iomap_extent r;
+			uint64_t o, hs = 0, he = size;
+			size_t k;
+			int err;
+
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			o = (seed >> 11) % (size + 5000);
+			err = fuse_iomap_lookup(im, 1000 + round, o, &r);
+			if (o >= size) {
+				CHECK(err == -ENXIO, "round %d: %llu past EOF gave %d", round,
+				      (unsigned long long)o, err);
+				continue;
+			}
+			for (k = 0; k < count; k++) {
+				if (ext[k].offset <= o && o < ext[k].offset + ext[k].length)
+					break;
+				if (ext[k].offset + ext[k].length <= o)
+					hs = ext[k].offset + ext[k].length;
+				else if (ext[k].offset > o) {
+					he = ext[k].offset;
+					break;
+				}
+			}
+			if (k < count && ext[k].offset <= o) {
+				CHECK(err == 0 && r.offset == ext[k].offset &&
+				      r.length == ext[k].length &&
+				      r.dev_offset == ext[k].dev_offset && r.type == ext[k].type,
+				      "round %d: lookup %llu: extent %zu expected", round,
+				      (unsigned long long)o, k);
+			} else {
+				CHECK(err == 0 && r.type == FUSE_IOMAP_EXT_HOLE && r.offset == hs &&
+				      r.offset + r.length == he,
+				      "round %d: lookup %llu: hole [%llu, %llu) expected, got %d [%llu, +%llu)",
+				      round, (unsigned long long)o, (unsigned long long)hs,
+				      (unsigned long long)he, err, (unsigned long long)r.offset,
+				      (unsigned long long)r.length);
+			}
+			if (failures > 20)
+				break;
+		}
+		free(ext);
+	}
+	fuse_iomap_destroy(im);
+	fuse_session_destroy(se);
+}
+
 int main(void)
 {
+	test_random_layouts();
 	test_block_extents();
 	test_dax_interleave();
 	test_opts();
