@@ -399,7 +399,12 @@ static void pt_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 /* Flags for reopening a backing file for I/O. */
 static int pt_open_flags(int flags)
 {
-	flags &= ~(O_NOFOLLOW | O_CREAT | O_EXCL);
+	/*
+	 * O_DIRECT stays with the kernel: it already bypasses its page cache
+	 * and sends every read and write here, and an O_DIRECT backing fd
+	 * would demand aligned user buffers from the library.
+	 */
+	flags &= ~(O_NOFOLLOW | O_CREAT | O_EXCL | O_DIRECT);
 	/*
 	 * With the writeback cache the kernel may read pages of a file
 	 * opened write-only, and it handles O_APPEND itself.
