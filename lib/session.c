@@ -56,8 +56,19 @@ fuse_session_new_versioned(struct fuse_args *args,
 	se->userdata = userdata;
 	if (version)
 		se->version = *version;
-	for (i = 0; i < FUSE_REQ_BUCKETS; i++)
-		pthread_mutex_init(&se->buckets[i].lock, NULL);
+	/*
+	 * Interrupt callbacks run under their bucket's lock and usually reply,
+	 * which takes the same lock again: the bucket locks are recursive.
+	 */
+	{
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+		for (i = 0; i < FUSE_REQ_BUCKETS; i++)
+			pthread_mutex_init(&se->buckets[i].lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
 	pthread_mutex_init(&se->intr_lock, NULL);
 	pthread_mutex_init(&se->notify_lock, NULL);
 	fuse_chan_init_dev(&se->ch, se, -1);
