@@ -6,6 +6,7 @@
 #include "iomap_i.h"
 #include "iomap_wire_i.h"
 #include "fuse_log.h"
+#include "bpf/bpf_runtime_i.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,11 +86,33 @@ static int iomap_init_hook(struct fuse_session *se, void *priv,
 		im->path = FUSE_IOMAP_PATH_CLASSIC;
 		break;
 	}
-	if (im->path == FUSE_IOMAP_PATH_FMAP_BPF || im->path == FUSE_IOMAP_PATH_IOMAP_BPF) {
-		/* The BPF programs cannot be attached by this build: use the upcalls. */
-		im->path = im->path == FUSE_IOMAP_PATH_FMAP_BPF ? FUSE_IOMAP_PATH_FMAP
-								 : FUSE_IOMAP_PATH_IOMAP;
+	if (im->path == FUSE_IOMAP_PATH_FMAP_BPF) {
+		/*
+		 * Gregory Price's kernel resolves famfs files only through a
+		 * registered fuse_dax_fmap_ops named in the INIT reply; it sends
+		 * no GET_FMAP. Without the program the connection is classic.
+		 */
+		struct fuse_bpf_opts bo = { .flavours = FUSE_BPF_FLAVOUR_DAX_FMAP };
+		const char *why = NULL;
+
+		im->bpf = fuse_bpf_attach(fuse_session_fd(se), &bo);
+		if (fuse_bpf_path(im->bpf, &why) == FUSE_BPF_PATH_DAX_FMAP &&
+		    im->dialect->init_ops_name && fuse_bpf_ops_name(im->bpf)) {
+			char *name = (char *)out + im->dialect->ops_name_offset;
+
+			strncpy(name, fuse_bpf_ops_name(im->bpf), im->dialect->ops_name_len);
+		} else {
+			im->path = FUSE_IOMAP_PATH_CLASSIC;
+			im->choice.path = FUSE_DPATH_CLASSIC;
+			im->choice.reply_flag = 0;
+			im->choice.reply_minor = 0;
+			snprintf(im->choice.reason, sizeof(im->choice.reason),
+				 "the kernel resolves famfs files only with a fuse_dax_fmap_ops program: %s",
+				 why ? why : "none attached");
+		}
 	}
+	if (im->path == FUSE_IOMAP_PATH_IOMAP_BPF)
+		im->path = FUSE_IOMAP_PATH_IOMAP;	/* until the program attaches after INIT */
 	if (mode == FUSE_IOMAP_MODE_BPF && im->path != FUSE_IOMAP_PATH_CLASSIC)
 		fuse_log(FUSE_LOG_INFO,
 			 "fuse: -o iomap=bpf: no BPF mapping program attached; using the %s upcalls\n",
@@ -219,6 +242,55 @@ void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uin
 			 (unsigned long long)ino, strerror(-err));
 }
 
+/* --- BPF mapping programs --- */
+
+/*
+ * Darrick Wong's fuse_iomap_bpf_ops needs an iomap connection: attach it
+ * once iomap is negotiated (at IOMAP_CONFIG). Any failure keeps the upcalls.
+ */
+void iomap_bpf_attach_iomap(struct fuse_iomap *im)
+{
+	struct fuse_bpf_opts bo = { .flavours = FUSE_BPF_FLAVOUR_IOMAP };
+	const char *why = NULL;
+
+	if (!im->dialect->bpf || im->bpf || im->extension_off)
+		return;
+	im->bpf = fuse_bpf_attach(fuse_session_fd(im->se), &bo);
+	if (fuse_bpf_path(im->bpf, &why) == FUSE_BPF_PATH_IOMAP) {
+		im->path = FUSE_IOMAP_PATH_IOMAP_BPF;
+	} else {
+		fuse_bpf_detach(im->bpf);
+		im->bpf = NULL;
+		fuse_log(FUSE_LOG_INFO, "fuse_iomap: iomap upcalls without BPF: %s\n",
+			 why ? why : "attach failed");
+	}
+}
+
+/* Hand a file's layout to the attached program before its OPEN reply. */
+void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino)
+{
+	struct fuse_bpf_file *rec = calloc(1, sizeof(*rec));
+	struct iomap_layout *l;
+	int err = -ENOENT;
+
+	if (!rec)
+		return;
+	pthread_rwlock_rdlock(&im->layouts.lock);
+	l = iomap_table_get(&im->layouts, ino);
+	if (l && l->kind == IOMAP_LAYOUT_EXTENTS)
+		err = fuse_bpf_file_from_extents(rec, ino, l->ext, l->count, l->size);
+	else if (l && l->kind == IOMAP_LAYOUT_INTERLEAVE)
+		err = fuse_bpf_file_from_interleave(rec, ino, l->il);
+	pthread_rwlock_unlock(&im->layouts.lock);
+	if (!err)
+		err = fuse_bpf_set_file(im->bpf, rec);
+	/* -E2BIG / -EBUSY: this file is served by upcalls, which stay available */
+	if (err && err != -ENOENT)
+		fuse_log(FUSE_LOG_DEBUG, "fuse_iomap: inode %llu not in the BPF map: %s\n",
+			 (unsigned long long)ino, strerror(-err));
+	free(rec);
+}
+
 /* --- wrapped server operations --- */
 
 /* Per-thread bounce buffer for the classic engine (no allocation per request). */
@@ -329,7 +401,9 @@ static void iomap_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 {
 	struct fuse_iomap *im = req_iomap(req);
 
-	if (path_is_iomap(im) && im->params.upload_at_open)
+	if (im->bpf)
+		iomap_bpf_publish(im, ino);
+	else if (path_is_iomap(im) && im->params.upload_at_open)
 		iomap_upload(im, ino);
 	if (im->srv_op.open)
 		im->srv_op.open(req, ino, fi);
@@ -380,6 +454,9 @@ void iomap_hooks_install(struct fuse_iomap *im)
 void iomap_hooks_remove(struct fuse_iomap *im)
 {
 	struct fuse_ll_ext none = { 0 };
+
+	fuse_bpf_detach(im->bpf);
+	im->bpf = NULL;
 
 	im->se->op = im->srv_op;
 	fuse_session_set_ext(im->se, &none);

@@ -121,6 +121,8 @@ void iomap_hooks_install(struct fuse_iomap *im);
 void iomap_hooks_remove(struct fuse_iomap *im);
 void iomap_layout_changed(struct fuse_iomap *im, uint64_t ino, uint64_t off, uint64_t len);
 uint32_t iomap_attr_flags(struct fuse_iomap *im, uint64_t ino, uint32_t mode);
+void iomap_bpf_attach_iomap(struct fuse_iomap *im);
+void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino);
 
 /* iomap_classic.c */
 ssize_t iomap_classic_read(struct fuse_iomap *im, fuse_ino_t ino, char *buf,

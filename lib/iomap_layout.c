@@ -9,6 +9,7 @@
  */
 #include "iomap_i.h"
 #include "fuse_log.h"
+#include "bpf/bpf_runtime_i.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -656,8 +657,11 @@ int fuse_iomap_forget(struct fuse_iomap *im, fuse_ino_t ino)
 	pthread_rwlock_wrlock(&im->layouts.lock);
 	err = iomap_table_remove(&im->layouts, ino);
 	pthread_rwlock_unlock(&im->layouts.lock);
-	if (!err)
+	if (!err) {
+		if (im->bpf)
+			fuse_bpf_clear_file(im->bpf, ino);
 		iomap_layout_changed(im, ino, 0, UINT64_MAX);
+	}
 	return err;
 }
 

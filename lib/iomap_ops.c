@@ -183,7 +183,8 @@ static void do_config(fuse_req_t req, struct fuse_iomap *im,
 	size_t len;
 
 	/* iomap is negotiated now: register the block devices (spec 4.3 order) */
-	iomap_register_block_devices(im);
+	if (iomap_register_block_devices(im) == 0)
+		iomap_bpf_attach_iomap(im);
 	len = iomap_wire_config(d, &im->params.config, iomap_blocksize(im), in->flags, &out);
 	fuse_reply_buf(req, (const char *)&out, len);
 }
