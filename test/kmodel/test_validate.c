@@ -458,7 +458,7 @@ FM_CASE(f_off, 1, fm.e[0].se_offset = 4096)
 FM_CASE(f_len, 1, fm.e[0].se_len = 2 * MIB + 4096)
 FM_CASE(f_short, 1, fm.h.file_size = 3 * MIB)
 FM_CASE(f_type, 1, fm.h.ext_type = 2)
-FM_CASE(f_big, 1, s->fmap_len = 4104)
+FM_CASE(f_big, 1, memset(raw, 0, 4104); memcpy(raw, &fm, sizeof(fm)); s->fmap_reply = raw; s->fmap_len = 4104)
 FM_CASE(f_32, 32, fm.h.file_size = 2 * MIB)
 
 struct fmapi {
