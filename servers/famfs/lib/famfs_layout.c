@@ -86,6 +86,7 @@ static uint64_t strip_need(const struct famfs_layout *l, unsigned int s)
 static int validate_interleave(struct famfs_layout *l, uint64_t dev_size,
 			       char *why, size_t whylen)
 {
+	uint64_t sum = 0;
 	unsigned int i;
 	int rc;
 
@@ -104,6 +105,15 @@ static int validate_interleave(struct famfs_layout *l, uint64_t dev_size,
 		rc = range_ok(&l->ext[i], dev_size, "strip", i, why, whylen);
 		if (rc)
 			return rc;
+		sum += l->ext[i].len;
+	}
+	/* the kernel's rule; it also bounds size so nothing below overflows */
+	if (sum < l->size) {
+		snprintf(why, whylen, "strips hold %llu bytes < size %llu",
+			 (unsigned long long)sum, (unsigned long long)l->size);
+		return -EINVAL;
+	}
+	for (i = 0; i < l->next; i++) {
 		if (strip_need(l, i) > l->ext[i].len) {
 			snprintf(why, whylen,
 				 "strip %u holds 0x%llx bytes, the file needs 0x%llx",

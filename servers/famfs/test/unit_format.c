@@ -286,6 +286,11 @@ static void test_layout(void)
 		CHECK(dev == model(&l, o));
 		CHECK(model(&l, o + n - 1) == dev + n - 1);
 	}
+	/* a size that would overflow the chunk arithmetic */
+	l.size = UINT64_MAX;
+	CHECK(famfs_layout_validate(&l, 64ULL << 30, why, sizeof(why)) ==
+	      -EINVAL);
+	l.size = 5 * (12ULL << 20) - 3;
 	/* last strip one chunk short: the file's last chunk would not fit */
 	l.ext[4].len = 8 << 20;
 	CHECK(famfs_layout_validate(&l, 64ULL << 30, why, sizeof(why)) ==
