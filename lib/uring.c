@@ -689,6 +689,14 @@ int fuse_uring_start(struct fuse_session *se)
 
 	if (se->uring.priv)
 		return 0;
+	if (se->io) {
+		/* uring_cmd is a /dev/fuse operation; a custom I/O fd has none */
+		fuse_log(FUSE_LOG_ERR,
+			 "fuse: io_uring: not available with custom I/O\n");
+		return ENOTSUP;
+	}
+	if (se->fd < 0)
+		return EBADF;
 	if (q_depth == 0 || q_depth > FUSE_URING_MAX_Q_DEPTH)
 		q_depth = FUSE_URING_DEF_Q_DEPTH;
 
