@@ -328,24 +328,3 @@ void fuse_session_destroy(struct fuse_session *se)
 	free(se->io);
 	free(se);
 }
-
-/*
- * Defaults for the io_uring entry points, used until (or unless) the
- * io_uring transport provides them: io_uring is then reported as not
- * supported and the core stays on /dev/fuse.
- */
-__attribute__((weak)) int fuse_uring_start(struct fuse_session *se)
-{
-	(void)se;
-	return ENOTSUP;
-}
-
-__attribute__((weak)) void fuse_uring_stop(struct fuse_session *se)
-{
-	(void)se;
-}
-
-__attribute__((weak)) void fuse_uring_wake(struct fuse_session *se)
-{
-	(void)se;
-}

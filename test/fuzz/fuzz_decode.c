@@ -64,6 +64,12 @@ static const struct fuse_custom_io fz_io = {
 	.read = io_read,
 };
 
+/* Offset of the entry after @off (saturating: off may be OFFSET_MAX) */
+static off_t next_off(off_t off)
+{
+	return off < INT64_MAX ? off + 1 : off;
+}
+
 static struct fuse_entry_param entry(fuse_ino_t ino)
 {
 	struct fuse_entry_param e;
@@ -212,7 +218,8 @@ static void fz_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 	memset(&st, 0, sizeof(st));
 	st.st_ino = 1;
 	st.st_mode = S_IFDIR;
-	n = fuse_add_direntry(req, buf, sizeof(buf), "entry", &st, off + 1);
+	n = fuse_add_direntry(req, buf, sizeof(buf), "entry", &st,
+			      next_off(off));
 	fuse_reply_buf(req, buf, n < size ? n : size);
 }
 
@@ -224,7 +231,8 @@ static void fz_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
 	size_t n;
 
 	(void)fi;
-	n = fuse_add_direntry_plus(req, buf, sizeof(buf), "e", &e, off + 1);
+	n = fuse_add_direntry_plus(req, buf, sizeof(buf), "e", &e,
+				   next_off(off));
 	fuse_reply_buf(req, buf, n < size ? n : size);
 }
 
