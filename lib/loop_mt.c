@@ -214,6 +214,7 @@ static void *mt_worker_main(void *arg)
 	bool leave_idle = false;
 	int res;
 
+	pthread_setname_np(pthread_self(), "fuse-worker");
 	while (!fuse_session_exited(se)) {
 		/*
 		 * Leader/follower: one worker waits for the device, the

@@ -34,6 +34,7 @@ cleanup() {
 		wait "$PID" 2>/dev/null
 	fi
 	echo "$OLD" > "$PARAM"
+	[ -n "${OLD_SYSCTL:-}" ] && echo "$OLD_SYSCTL" > "$SYSCTL"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -182,6 +183,27 @@ if start_fs -o io_uring; then
 	grep -q 'io_uring' "$LOG" || fail "fallback: no logged reason"
 	grep 'io_uring' "$LOG" | head -2
 	ok "fallback to /dev/fuse"
+fi
+
+# 2b. the kernel offers io_uring but setting it up fails (io_uring
+# disabled by sysctl): fallback before the INIT reply, logged, works
+SYSCTL=/proc/sys/kernel/io_uring_disabled
+if [ -w "$SYSCTL" ]; then
+	OLD_SYSCTL=$(cat "$SYSCTL")
+	echo Y > "$PARAM"
+	echo 2 > "$SYSCTL"
+	start_fs -o io_uring; started=$?
+	echo "$OLD_SYSCTL" > "$SYSCTL"
+	if [ $started = 0 ]; then
+		file_ops "setup failure"
+		u=$(stat_field uring)
+		[ "${u:-1}" = 0 ] || fail "setup failure: $u requests over io_uring"
+		stop_fs
+		grep -q 'io_uring.*failed' "$LOG" ||
+			fail "setup failure: no logged reason: $(cat "$LOG")"
+		grep 'io_uring' "$LOG" | head -2
+		ok "setup failure falls back to /dev/fuse"
+	fi
 fi
 
 # 3. io_uring on, not requested: stays on /dev/fuse
