@@ -61,6 +61,19 @@ void km_release(struct kmodel *km, struct km_inode *ino, uint64_t fh)
 {
 	struct fuse_release_in in;
 
+	/* close(2): FLUSH first, unless refused once with ENOSYS or NOFLUSH */
+	if (!km->no_flush && !(ino->open_flags & FOPEN_NOFLUSH)) {
+		struct fuse_flush_in fl;
+		int res;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.fh = fh;
+		res = km_call(km, FUSE_FLUSH, ino->nodeid, &fl, sizeof(fl), NULL,
+			      0, NULL, NULL);
+		if (res == -ENOSYS)
+			km->no_flush = true;
+	}
+
 	memset(&in, 0, sizeof(in));
 	in.fh = fh;
 	in.flags = O_RDONLY;

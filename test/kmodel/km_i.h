@@ -102,6 +102,7 @@ struct kmodel {
 	int64_t s_maxbytes;
 	uint32_t cache_maxbytes;
 	bool end_enosys, ioend_enosys;
+	bool no_flush;		/* FLUSH got ENOSYS once */
 	bool frozen;
 
 	struct km_backing backing[KM_MAX_BACKING];

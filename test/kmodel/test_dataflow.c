@@ -193,6 +193,8 @@ static void test_classic(const char *dialect, bool offer, bool rawio)
 	CHECK(kmodel_read(km, "/f", 1000, sizeof(buf), buf) == sizeof(buf));
 	CHECK(pattern_ok(buf, 1000, sizeof(buf)));
 	CHECK(kmodel_count(km, FUSE_READ) == 3);	/* 128 KiB each */
+	CHECK(kmodel_count(km, FUSE_FLUSH) == 1);	/* close(2) */
+	CHECK(kmodel_count(km, FUSE_RELEASE) == 1);
 	CHECK(kmodel_count(km, FUSE_IOMAP_BEGIN) == 0);
 	CHECK(kmodel_count(km, FUSE_GET_FMAP) == 0);
 	stop(km, &s);

@@ -46,12 +46,19 @@ int main(int argc, char **argv)
 			printf("FAIL %s: sha256 res %d\n", *name, res);
 			fails++;
 		}
-		/* no extension asked: classic READs of max_write (128 KiB) */
+		/* no extension asked: classic READs of 128 KiB */
 		if (kmodel_count(km, 15) != 3 || kmodel_iomap_on(km) ||
 		    kmodel_famfs_on(km)) {
 			printf("FAIL %s: %llu READs, iomap %d famfs %d\n", *name,
 			       (unsigned long long)kmodel_count(km, 15),
 			       kmodel_iomap_on(km), kmodel_famfs_on(km));
+			fails++;
+		}
+		/* no flush op in the server: ENOSYS, and no FLUSH after that */
+		res = kmodel_sha256(km, "/f", got);
+		if (res || kmodel_count(km, 25) != 1) {
+			printf("FAIL %s: %llu FLUSH requests\n", *name,
+			       (unsigned long long)kmodel_count(km, 25));
 			fails++;
 		}
 		if (kmodel_read(km, "/nope", 0, 1, got) != -ENOENT) {
