@@ -32,6 +32,9 @@
 	.path = FUSE_DPATH_IOMAP,					\
 	.map_flag = FUSE_IOMAP,						\
 	.map_flag_name = "IOMAP",					\
+	.map_flag_doc = "kernel can do file I/O through iomap against "	\
+			"registered block devices; offered only after "	\
+			"FUSE_DEV_IOC_ADD_IOMAP (spec 1.2)",		\
 	.min_reply_minor = FUSE_IOMAP_KERNEL_MINOR_VERSION,		\
 	STOCK_IOCTLS,							\
 	.op.iomap_begin = FUSE_IOMAP_BEGIN,				\
@@ -129,6 +132,9 @@
 	.path = FUSE_DPATH_FMAP,					\
 	.map_flag = FUSE_DAX_FMAP,					\
 	.map_flag_name = "DAX_FMAP",					\
+	.map_flag_doc = "kernel runs famfs DAX fmaps (GET_FMAP at open); "	\
+			"offered with CONFIG_FUSE_FAMFS_DAX and "		\
+			"CAP_SYS_RAWIO at mount (spec 1.3)",		\
 	.min_reply_minor = 0,						\
 	STOCK_IOCTLS,							\
 	.size.fmap_header = sizeof(struct fuse_famfs_fmap_header),	\

@@ -78,6 +78,7 @@ struct fuse_dialect {
 	/* INIT negotiation */
 	uint64_t map_flag;	/**< 64-bit INIT flag of the extension */
 	const char *map_flag_name;
+	const char *map_flag_doc;	/**< what the bit means in this series */
 	uint32_t min_reply_minor; /**< reply minor needed to use the path */
 	bool init_ops_name;	/**< fuse_init_out carries ops_name */
 	uint32_t ops_name_offset; /**< byte offset in fuse_init_out */

@@ -72,6 +72,12 @@ static void test_tables(void)
 	      d->ops_name_len == 16);
 	CHECK(d->op.get_fmap == 0 && d->lim.bpf_max_strips == 16);
 
+	for (n = fuse_dialect_names(); *n; n++) {
+		d = fuse_dialect_by_name(*n);
+		/* every extension dialect documents its bit */
+		CHECK(!d->map_flag || (d->map_flag_name && d->map_flag_doc));
+		CHECK(d->source && d->series);
+	}
 	d = fuse_dialect_get(FUSE_DIALECT_STOCK);
 	CHECK(d->map_flag == 0 && d->path == FUSE_DPATH_CLASSIC);
 	CHECK(FUSE_IOMAP == FUSE_DAX_FMAP);
