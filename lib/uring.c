@@ -87,8 +87,8 @@ struct uring_ent {
 	struct iovec iov[URING_IOV_SEGS];
 };
 
-/** One queue: one CPU, one ring, one thread. */
-struct uring_queue {
+/** One queue: one CPU, one ring, one thread (own cache lines). */
+struct __attribute__((aligned(64))) uring_queue {
 	struct fuse_uring_pool *pool;
 	unsigned int qid;
 	struct fuse_chan ch;		/* replies of this queue's requests */
@@ -352,15 +352,30 @@ static void uring_handle_cqe(struct uring_queue *q, struct io_uring_cqe *cqe)
 	ent = (struct uring_ent *)(uintptr_t)tag;
 	ent->in_kernel = false;
 	if (cqe->res < 0) {
+		bool gone = cqe->res == -ENOTCONN ||
+			    cqe->res == -ECONNABORTED ||
+			    cqe->res == -ECANCELED;
+
+		/* The kernel does not re-arm an entry whose command failed. */
 		q->live--;
-		/* ENOTCONN/ECONNABORTED/ECANCELED: connection or ring gone */
-		if (cqe->res != -ENOTCONN && cqe->res != -ECONNABORTED &&
-		    cqe->res != -ECANCELED)
+		if (!gone)
 			fuse_log(FUSE_LOG_ERR,
 				 "fuse: io_uring queue %u: command failed: %s\n",
 				 q->qid, strerror(-cqe->res));
-		if (!q->live)
+		if (!q->live) {
 			q->stop = true;
+			/*
+			 * Without entries this CPU's requests would wait
+			 * forever: end the session unless the connection is
+			 * going away anyway.
+			 */
+			if (!gone && !fuse_session_exited(q->pool->se)) {
+				fuse_log(FUSE_LOG_ERR,
+					 "fuse: io_uring queue %u has no entries left; ending the session\n",
+					 q->qid);
+				fuse_session_exit(q->pool->se);
+			}
+		}
 		return;
 	}
 	uring_handle_request(q, ent);
@@ -378,8 +393,9 @@ static void uring_thread_loop(struct uring_queue *q)
 		if (res < 0 && res != -EINTR && res != -EAGAIN &&
 		    res != -EBUSY) {
 			fuse_log(FUSE_LOG_ERR,
-				 "fuse: io_uring queue %u: submit: %s\n",
+				 "fuse: io_uring queue %u: submit: %s; ending the session\n",
 				 q->qid, strerror(-res));
+			fuse_session_exit(q->pool->se);
 			break;
 		}
 		n = 0;
@@ -685,6 +701,8 @@ int fuse_uring_start(struct fuse_session *se)
 	struct fuse_uring_pool *pool;
 	unsigned int nqueues = uring_possible_cpus();
 	unsigned int q_depth = se->uring.q_depth;
+	void *mem;
+	size_t len;
 	int res;
 
 	if (se->uring.priv)
@@ -700,11 +718,13 @@ int fuse_uring_start(struct fuse_session *se)
 	if (q_depth == 0 || q_depth > FUSE_URING_MAX_Q_DEPTH)
 		q_depth = FUSE_URING_DEF_Q_DEPTH;
 
-	pool = calloc(1, sizeof(*pool) + nqueues * sizeof(pool->q[0]));
-	if (!pool) {
+	len = sizeof(*pool) + nqueues * sizeof(pool->q[0]);
+	if (posix_memalign(&mem, 64, len) != 0) {
 		fuse_log(FUSE_LOG_ERR, "fuse: io_uring: out of memory\n");
 		return ENOMEM;
 	}
+	memset(mem, 0, len);
+	pool = mem;
 	pool->se = se;
 	pool->dev_fd = se->fd;
 	pool->exit_fd = se->exit_efd;
