@@ -51,6 +51,9 @@ cleanup() {
 		kill -KILL "$SERVER_PID" 2>/dev/null
 	fi
 	[ -n "$WORK" ] && rm -rf "$WORK"
+	if declare -F extra_cleanup >/dev/null; then
+		extra_cleanup
+	fi
 	exit $rc
 }
 

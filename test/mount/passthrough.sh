@@ -2,11 +2,13 @@
 # Real mount of passthrough_ll over a scratch directory: every file system
 # operation the issue lists, checked through the mount and on the source.
 #
-#   passthrough.sh <passthrough_ll> <fsops> <st|mt|clone_fd|writeback>
+#   passthrough.sh <passthrough_ll> <fsops> <st|mt|clone_fd|writeback|uring>
 #
 # st: single-threaded loop (-s); mt: multi-threaded loop; clone_fd: the
 # multi-threaded loop with one cloned /dev/fuse fd per thread; writeback:
-# mt with the kernel's writeback cache.
+# mt with the kernel's writeback cache; uring: FUSE-over-io_uring (-o
+# io_uring, enable_uring set to Y for the test and restored after; the
+# test fails if the server has no io_uring fd, i.e. fell back).
 . "$(dirname "$0")/lib.sh"
 
 [ $# = 3 ] || { echo "usage: $0 <passthrough_ll> <fsops> <mode>" >&2; exit 2; }
@@ -25,6 +27,15 @@ st) opts=(-s) ;;
 mt) opts=() ;;
 clone_fd) opts=(-o clone_fd) ;;
 writeback) opts=(--writeback) ;;
+uring)
+	URING_PARAM=/sys/module/fuse/parameters/enable_uring
+	[ -w "$URING_PARAM" ] ||
+		skip "kernel without FUSE-over-io_uring ($URING_PARAM)"
+	URING_OLD=$(cat "$URING_PARAM")
+	extra_cleanup() { echo "$URING_OLD" > "$URING_PARAM"; }
+	echo Y > "$URING_PARAM" || fail "cannot enable $URING_PARAM"
+	opts=(-o io_uring)
+	;;
 *) fail "unknown mode $MODE" ;;
 esac
 
@@ -34,6 +45,10 @@ start_server "$PT" --source="$S" --timeout=0 "${opts[@]}"
 check "create+write" sh -c "printf abc > '$M/f1'"
 check_eq "content on source after write" abc "$(cat "$S/f1")"
 check_eq "read back" abc "$(t cat "$M/f1")"
+if [ "$MODE" = uring ]; then
+	ls -l "/proc/$SERVER_PID/fd" | grep -q io_uring ||
+		fail "-o io_uring: the server has no io_uring fd (fell back to /dev/fuse)"
+fi
 check "append" sh -c "printf def >> '$M/f1'"
 check_eq "append" abcdef "$(t cat "$M/f1")"
 echo fromsource > "$S/g"
