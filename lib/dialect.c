@@ -219,6 +219,27 @@ static const struct fuse_dialect dialects[FUSE_DIALECT_COUNT] = {
 			  FUSE_DCHK_FMAP_OVERFLOW | FUSE_DCHK_FMAP_NBYTES,
 		.corrupt_errno = EINVAL,
 	},
+	[FUSE_DIALECT_FAMFS_POST_V10_SIMPLE] = {
+		.id = FUSE_DIALECT_FAMFS_POST_V10_SIMPLE,
+		.name = "famfs-post-v10-simple",
+		.series = "famfs after V10, variant without interleave",
+		.source = "jagalactic/linux fs/fuse/famfs.c (SIMPLE-only stored "
+			  "version); spec 6.6, 10.11",
+		FAMFS_COMMON_FIELDS,
+		.op.get_fmap = FUSE_GET_FMAP,
+		.size.get_fmap_in = sizeof(struct fuse_getxattr_in),
+		.daxdev_open_number_unknown = true,
+		.lim.famfs_max_extents = 0,
+		.lim.famfs_max_strips = 0,
+		.lim.daxdev_slots = 64,
+		.lim.fmap_first_buf = X86_64_PAGE_SIZE,
+		.lim.fmap_buf_max = 16 * 1024 * 1024,
+		.lim.chunk_rule = FUSE_CHUNK_NONE,	/* unroll stripes */
+		.daxdev = FUSE_DAXDEV_PUSH,
+		.checks = FUSE_DCHK_FMAP | FUSE_DCHK_DAXDEV |
+			  FUSE_DCHK_FMAP_OVERFLOW,
+		.corrupt_errno = EINVAL,
+	},
 	[FUSE_DIALECT_FAMFS_GP_BPF] = {
 		.id = FUSE_DIALECT_FAMFS_GP_BPF,
 		.name = "famfs-gp-bpf",
@@ -245,7 +266,7 @@ static const struct fuse_dialect dialects[FUSE_DIALECT_COUNT] = {
 
 static const char *const dialect_names[FUSE_DIALECT_COUNT + 1] = {
 	"stock", "iomap-v7", "iomap-v7-bpf", "famfs-v10", "famfs-post-v10",
-	"famfs-gp-bpf", NULL
+	"famfs-gp-bpf", "famfs-post-v10-simple", NULL
 };
 
 const struct fuse_dialect *fuse_dialect_get(enum fuse_dialect_id id)

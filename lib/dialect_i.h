@@ -27,6 +27,13 @@ enum fuse_dialect_id {
 	FUSE_DIALECT_FAMFS_V10,		/**< John Groves famfs V10 ("7.46"), pull */
 	FUSE_DIALECT_FAMFS_POST_V10,	/**< famfs development after V10, push */
 	FUSE_DIALECT_FAMFS_GP_BPF,	/**< Gregory Price fuse_dax_fmap_ops */
+	/**
+	 * The other stored post-V10 variant: simple extents only, interleaves
+	 * must be unrolled (spec 6.6, 10.11). INIT cannot tell it from
+	 * FUSE_DIALECT_FAMFS_POST_V10; a library that unrolls on push
+	 * kernels works with both.
+	 */
+	FUSE_DIALECT_FAMFS_POST_V10_SIMPLE,
 	FUSE_DIALECT_COUNT
 };
 

@@ -15,7 +15,7 @@ for d in stock iomap-v7 famfs-v10; do
 	echo "ok $d: $got"
 done
 n=$("$KMODEL" dialects | wc -l)
-[ "$n" -eq 6 ] || { echo "FAIL: $n dialects listed"; exit 1; }
+[ "$n" -eq 7 ] || { echo "FAIL: $n dialects listed"; exit 1; }
 if "$KMODEL" --dialect nonsense sha256 /f -- "$SERVER" 2>/dev/null; then
 	echo "FAIL: unknown dialect accepted"
 	exit 1

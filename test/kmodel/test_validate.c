@@ -804,6 +804,8 @@ static const struct vcase cases[] = {
 	{ "post-v10: fmap grows on the second ask", "famfs-post-v10", p_grow, act_read, -EINVAL, false },
 	{ "post-v10: header-only, then the full fmap", "famfs-post-v10", p_two_step, act_read, 0, false },
 	{ "post-v10: no 32-extent cap", "famfs-post-v10", p_33, act_read, 0, false },
+	{ "post-v10 simple: interleave refused", "famfs-post-v10-simple", h_ok, act_read, -EINVAL, false },
+	{ "post-v10 simple: simple extents accepted", "famfs-post-v10-simple", p_33, act_read, 0, false },
 	/* GET_DAXDEV (spec 4.4) */
 	{ "daxdev: valid reply", "famfs-v10", x_ok, act_read, 0, false },
 	{ "daxdev: reply not 280 bytes", "famfs-v10", x_len, act_read, -EINVAL, false },
