@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 		for (n = fuse_dialect_names(); *n; n++) {
 			const struct fuse_dialect *x = fuse_dialect_by_name(*n);
 
-			printf("%-16s minor %-3u path %-7s %s\n", x->name, x->minor,
+			printf("%-22s minor %-3u path %-7s %s\n", x->name, x->minor,
 			       fuse_dialect_path_name(x->path), x->series);
 		}
 		return 0;
