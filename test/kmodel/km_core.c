@@ -302,6 +302,19 @@ static void km_set_attr(struct kmodel *km, struct km_inode *ino,
 		ino->bad = true;
 }
 
+/* fuse_invalid_attr(): a known file type and a size <= LLONG_MAX */
+static bool valid_attr(const struct fuse_attr *a)
+{
+	switch (a->mode & S_IFMT) {
+	case S_IFREG: case S_IFDIR: case S_IFLNK: case S_IFCHR:
+	case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		break;
+	default:
+		return false;
+	}
+	return a->size <= (uint64_t)INT64_MAX;
+}
+
 static int km_lookup_one(struct kmodel *km, uint64_t parent, const char *name,
 			 struct km_inode **out)
 {
@@ -322,12 +335,8 @@ static int km_lookup_one(struct kmodel *km, uint64_t parent, const char *name,
 	eo = p;
 	if (eo->nodeid == 0)
 		return -ENOENT;		/* negative entry */
-	if (eo->nodeid == FUSE_ROOT_ID && parent != FUSE_ROOT_ID) {
-		km_err(km, "LOOKUP returned the root nodeid");
-		return -EIO;
-	}
-	if ((eo->attr.mode & S_IFMT) == 0) {
-		km_err(km, "LOOKUP reply without a file type");
+	if (!valid_attr(&eo->attr)) {
+		km_err(km, "LOOKUP reply with an invalid file type or size");
 		return -EIO;
 	}
 	ino = km_inode_add(km, eo->nodeid);
@@ -402,6 +411,8 @@ int kmodel_stat(struct kmodel *km, const char *path, uint64_t *size,
 	if (len != sizeof(*ao))
 		return -EINVAL;
 	ao = p;
+	if (!valid_attr(&ao->attr))
+		return -EIO;
 	if ((ao->attr.mode & S_IFMT) != (ino->attr.mode & S_IFMT)) {
 		/* fuse_change_attributes: file type changed -> bad inode */
 		ino->bad = true;
