@@ -140,13 +140,19 @@ struct fuse_loop_config_v1 {
 /** The kernel does not apply the umask on create. Default: off. */
 #define FUSE_CAP_DONT_MASK		(1UL << 6)
 
-/** Use splice(2) to write replies to the device. Default: off. */
+/**
+ * Use splice(2) to write replies to the device. Default: off.
+ * (Accepted as a hint; this library currently always uses writev.)
+ */
 #define FUSE_CAP_SPLICE_WRITE		(1UL << 7)
 
-/** Move pages instead of copying when splicing. Default: off. */
+/** Move pages instead of copying when splicing. Default: off. (Hint.) */
 #define FUSE_CAP_SPLICE_MOVE		(1UL << 8)
 
-/** Use splice(2) to read requests. Default: on when write_buf exists. */
+/**
+ * Use splice(2) to read requests. Default: on when write_buf exists.
+ * (Accepted as a hint; this library currently always uses read.)
+ */
 #define FUSE_CAP_SPLICE_READ		(1UL << 9)
 
 /** Remote BSD flock locks. Default: on when flock exists. */

@@ -228,7 +228,19 @@ void fuse_ll_do_init(struct fuse_req *req, const void *argp, size_t len)
 		conn->capable_ext |= FUSE_CAP_EXPIRE_ONLY;
 	if (arg.minor >= 18)
 		conn->capable_ext |= FUSE_CAP_IOCTL_DIR;
-	/* Splice is not offered: this library moves data with read/writev. */
+	/*
+	 * The splice capabilities are library-side hints (nothing goes to
+	 * the kernel).  They are offered as upstream offers them, so servers
+	 * that ask for them keep working, but this library currently moves
+	 * all data with read/writev: asking for them changes nothing.
+	 */
+	if (arg.minor >= 14) {
+		if (!se->io || se->io->splice_send)
+			conn->capable_ext |= FUSE_CAP_SPLICE_WRITE |
+					     FUSE_CAP_SPLICE_MOVE;
+		if (!se->io || se->io->splice_receive)
+			conn->capable_ext |= FUSE_CAP_SPLICE_READ;
+	}
 	if (!(inflags & FUSE_MAX_PAGES)) {
 		size_t max = FUSE_COMPAT_MAX_PAGES * pagesize +
 			     FUSE_BUFFER_HEADER_SIZE;

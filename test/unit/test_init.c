@@ -136,7 +136,9 @@ static void test_modern(void)
 	CHECK_EQ(seen.capable, (uint32_t)seen.capable_ext);
 	CHECK_EQ(seen.want, (uint32_t)seen.want_ext);
 	CHECK(seen.want_ext & FUSE_CAP_READDIRPLUS);
+	/* custom I/O without splice functions: no splice capability */
 	CHECK(!(seen.capable_ext & FUSE_CAP_SPLICE_READ));
+	CHECK(!(seen.capable_ext & FUSE_CAP_SPLICE_WRITE));
 
 	/* A second INIT is refused */
 	{
