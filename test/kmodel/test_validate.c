@@ -10,6 +10,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fake_server.h"
@@ -700,6 +701,58 @@ static void m_bad_frames(struct fake_srv *s, struct kmodel_opts *o)
 	s->hook = hook_bad_frames;
 }
 
+/* ---------- stock replies ---------- */
+
+static int stock_kind;
+
+static int hook_stock(struct fake_srv *s, const struct fuse_in_header *h,
+		      const void *in, size_t n)
+{
+	struct fuse_entry_out eo;
+	struct fuse_open_out oo;
+
+	(void)in; (void)n;
+	memset(&eo, 0, sizeof(eo));
+	eo.nodeid = FS_FILE_NODEID;
+	eo.attr.ino = FS_FILE_INO;
+	eo.attr.mode = S_IFREG | 0644;
+	eo.attr.size = 4096;
+	if (h->opcode == FUSE_LOOKUP) {
+		switch (stock_kind) {
+		case 0:
+			eo.attr.mode = 0644;	/* no file type */
+			break;
+		case 1:
+			eo.attr.size = 1ULL << 63;
+			break;
+		case 2:
+			fs_reply(s, h->unique, 0, &eo, sizeof(eo) - 8);
+			return 1;
+		case 3:
+			eo.nodeid = 0;		/* negative entry */
+			break;
+		default:
+			return 0;
+		}
+		fs_reply(s, h->unique, 0, &eo, sizeof(eo));
+		return 1;
+	}
+	if (h->opcode == FUSE_OPEN && stock_kind == 4) {
+		memset(&oo, 0, sizeof(oo));
+		fs_reply(s, h->unique, 0, &oo, 8);
+		return 1;
+	}
+	return 0;
+}
+#define STOCK_CASE(fn, k) \
+static void fn(struct fake_srv *s, struct kmodel_opts *o) \
+{ (void)o; s->dev_path = devfile; stock_kind = k; s->hook = hook_stock; }
+STOCK_CASE(s_type, 0)
+STOCK_CASE(s_size, 1)
+STOCK_CASE(s_short_entry, 2)
+STOCK_CASE(s_negative, 3)
+STOCK_CASE(s_short_open, 4)
+
 static const struct vcase cases[] = {
 	/* IOMAP_BEGIN reply: EFSCORRUPTED (EUCLEAN) per spec 2.4 */
 	{ "begin: reply not exactly 64 bytes", "iomap-v7", b_len, act_read, -EINVAL, false },
@@ -817,6 +870,12 @@ static const struct vcase cases[] = {
 	{ "push: index >= 64", "famfs-post-v10", y_push_index, act_ioc, -EINVAL, false },
 	{ "push: not a push kernel (V10)", "famfs-v10", y_push_v10, act_ioc, -ENOTTY, false },
 	{ "push: famfs not negotiated", "famfs-post-v10", y_push_not_famfs, act_ioc, -EOPNOTSUPP, false },
+	/* stock reply rules */
+	{ "lookup: attr without a file type", "stock", s_type, act_read, -EIO, false },
+	{ "lookup: attr size > LLONG_MAX", "stock", s_size, act_read, -EIO, false },
+	{ "lookup: reply shorter than fuse_entry_out", "stock", s_short_entry, act_read, -EINVAL, false },
+	{ "lookup: nodeid 0 is a negative entry", "stock", s_negative, act_read, -ENOENT, false },
+	{ "open: reply shorter than fuse_open_out", "stock", s_short_open, act_read, -EINVAL, false },
 	/* the model's own limits and framing */
 	{ "model: RETRY_CACHE never served gives up", "iomap-v7", m_retry_forever, act_read, -EINTR, false },
 	{ "model: server dies mid-request", "iomap-v7", m_server_dies, act_read, -ENOTCONN, false },
