@@ -18,9 +18,11 @@ Needs root and /dev/fuse (exit 77 otherwise)."""
 import errno
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import time
+import zlib
 
 from famfs_testlib import (NAMES, Fail, check, extract, main, manifest, run,
                            sha256_of, skip)
@@ -169,6 +171,66 @@ def test_ops(env):
     os.unlink(img)
 
 
+def walk(mnt):
+    """Read everything under a mount; errors are fine, a dead server not."""
+    n = 0
+    for root, dirs, files in os.walk(mnt):
+        for f in files:
+            try:
+                with open(os.path.join(root, f), 'rb') as fh:
+                    while fh.read(1 << 20):
+                        pass
+                n += 1
+            except OSError:
+                pass
+    return n
+
+
+def test_damaged_mounts(env):
+    """Randomly damaged images never crash the server."""
+    import random
+    rnd = random.Random(99)
+    img = os.path.join(SCRATCH, 'rnd.img')
+    mnt = os.path.join(SCRATCH, 'mnt-rnd')
+    base = extract('a2-tree', SCRATCH)
+    good = open(base, 'rb').read(12 * MIB)
+    shutil.copyfile(base, img)
+    mounts = 0
+    for i in range(12):
+        with open(img, 'r+b') as fh:
+            fh.seek(0)
+            fh.write(good)
+            for _ in range(rnd.choice((1, 4, 16))):
+                where = rnd.randrange(8)
+                if where == 0:
+                    off = rnd.randrange(0, 200)
+                elif where == 1:
+                    off = rnd.randrange(2 * MIB, 2 * MIB + 48)
+                else:
+                    off = rnd.randrange(2 * MIB + 48, 2 * MIB + 48 + 19 * 544)
+                fh.seek(off)
+                fh.write(bytes([rnd.randrange(256)]))
+                if where > 1 and rnd.randrange(2):
+                    # re-sign the entry: reach the field validators
+                    e = 2 * MIB + 48 + (off - 2 * MIB - 48) // 544 * 544
+                    fh.seek(e)
+                    ent = fh.read(536)
+                    fh.write(struct.pack('<Q', zlib.crc32(ent)))
+        p = mount(img, mnt, ok=None)
+        if p.returncode != 0:
+            check(p.returncode > 0 and p.stderr, 'refusal has a message')
+            continue
+        try:
+            mounts += 1
+            walk(mnt)
+            check(os.path.ismount(mnt) and os.listdir(mnt) is not None,
+                  'server died on damaged image %d' % i)
+        finally:
+            umount(mnt)
+    print('damaged images: %d of 12 mounted, no crash' % mounts)
+    os.unlink(img)
+
+
 def test_hosts(env, cenv):
     img = os.path.join(SCRATCH, 'hosts.img')
     if os.path.exists(img):
@@ -248,6 +310,7 @@ def test():
         for name in NAMES:
             verify_fixture(name)
         test_ops(env)
+        test_damaged_mounts(env)
         test_hosts(env, cenv)
     finally:
         for mnt in list(mounted):
