@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuse_kernel.h"
 #include "dialect_i.h"
@@ -212,6 +213,11 @@ static void test_btf(void)
 	bool has = fuse_dialect_btf_has_type("fuse_iomap_bpf_ops");
 
 	printf("kernel BTF has fuse_iomap_bpf_ops: %s\n", has ? "yes" : "no");
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0) {
+		/* positive control: a type every kernel has */
+		CHECK(fuse_dialect_btf_has_type("task_struct"));
+		CHECK(!fuse_dialect_btf_has_type("task_struc"));
+	}
 	CHECK(!fuse_dialect_btf_has_type(""));
 	CHECK(!fuse_dialect_btf_has_type(NULL));
 }
