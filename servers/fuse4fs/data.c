@@ -7,6 +7,7 @@
  * inline-data files use libext2fs's ext2_file path.
  */
 #include "f4.h"
+#include "bcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,12 @@ static int f4_pread_full(struct f4 *f4, char *buf, size_t len, off_t off)
 static int f4_pwrite_full(struct f4 *f4, const char *buf, size_t len, off_t off)
 {
 	ssize_t n;
+
+	/* the block cache must not keep an older copy of these blocks */
+	if (len)
+		f4_bcache_invalidate(f4->fs->io, (uint64_t)off >> f4->blockbits,
+				     (((uint64_t)off + len - 1) >> f4->blockbits) -
+				     ((uint64_t)off >> f4->blockbits) + 1);
 
 	while (len) {
 		n = pwrite(f4->devfd, buf, len, off);

@@ -12,6 +12,7 @@
  * start with an empty dirent (inode 0, rec_len = blocksize).
  */
 #include "f4.h"
+#include "dcache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,6 +88,7 @@ struct f4_find {
 	const char *name;
 	int len;
 	ext2_ino_t ino;
+	blk64_t lblk;		/* block the entry was found in */
 };
 
 static int f4_find_fn(void *priv, struct ext2_dir_entry *de, unsigned int pos,
@@ -115,6 +117,7 @@ static int f4_search_block(struct f4 *f4, ext2_ino_t dir,
 	ret = f4_dir_read_block(f4, dir, pblk, buf);
 	if (ret)
 		return -ret;
+	f->lblk = lblk;
 	return f4_block_walk(f4, dir, buf, f4_find_fn, f);
 }
 
@@ -245,12 +248,17 @@ static int f4_linear_lookup(struct f4 *f4, ext2_ino_t dir,
 	return 0;
 }
 
-/** Look a name up in a directory.  Returns 0 or an errno (ENOENT). */
-int f4_dir_lookup(struct f4 *f4, ext2_ino_t dir, const char *name, int len,
-		  ext2_ino_t *ret_ino)
+/*
+ * Find @name in @dir: its inode and, when known, the logical block that
+ * holds the entry (-1 otherwise).  htree directories use the index; other
+ * directories bigger than a block use the in-memory index (dcache.c).
+ */
+static int f4_dir_find(struct f4 *f4, ext2_ino_t dir, const char *name,
+		       int len, ext2_ino_t *ret_ino, int64_t *ret_lblk)
 {
 	struct ext2_inode_large in;
 	struct f4_find f = { .name = name, .len = len, .ino = 0 };
+	int64_t lblk = -1;
 	errcode_t err;
 	char *buf;
 	int ret;
@@ -266,6 +274,7 @@ int f4_dir_lookup(struct f4 *f4, ext2_ino_t dir, const char *name, int len,
 		err = ext2fs_lookup(f4->fs, dir, name, len, NULL, ret_ino);
 		if (err == EXT2_ET_FILE_NOT_FOUND)
 			return ENOENT;
+		*ret_lblk = -1;
 		return f4_err(f4, err, "lookup", dir);
 	}
 	buf = malloc(f4->blocksize);
@@ -276,8 +285,25 @@ int f4_dir_lookup(struct f4 *f4, ext2_ino_t dir, const char *name, int len,
 	    ext2fs_has_feature_dir_index(f4->fs->super) &&
 	    !ext2fs_has_feature_casefold(f4->fs->super))
 		ret = f4_htree_lookup(f4, dir, &in, buf, &f);
-	if (ret == -EAGAIN)
+	if (ret == 1)
+		lblk = (int64_t)f.lblk;
+	if (ret == -EAGAIN && EXT2_I_SIZE(&in) > f4->blocksize) {
+		/* linear and bigger than a block: the in-memory index */
+		ret = f4_dcache_lookup(f4, dir, name, len, &f.ino, &lblk);
+		if (ret == -1 && !f4_dcache_build(f4, dir))
+			ret = f4_dcache_lookup(f4, dir, name, len, &f.ino, &lblk);
+		if (ret == 0)
+			ret = 1;
+		else if (ret == ENOENT)
+			ret = 0;
+		else
+			ret = -EAGAIN;
+	}
+	if (ret == -EAGAIN) {
 		ret = f4_linear_lookup(f4, dir, &in, buf, &f);
+		if (ret == 1)
+			lblk = (int64_t)f.lblk;
+	}
 	free(buf);
 	if (ret < 0)
 		return -ret;
@@ -286,7 +312,17 @@ int f4_dir_lookup(struct f4 *f4, ext2_ino_t dir, const char *name, int len,
 	if (f.ino < EXT2_FIRST_INODE(f4->fs->super) && f.ino != EXT2_ROOT_INO)
 		return f4_err(f4, EXT2_ET_DIR_CORRUPTED, "lookup", dir);
 	*ret_ino = f.ino;
+	*ret_lblk = lblk;
 	return 0;
+}
+
+/** Look a name up in a directory.  Returns 0 or an errno (ENOENT). */
+int f4_dir_lookup(struct f4 *f4, ext2_ino_t dir, const char *name, int len,
+		  ext2_ino_t *ret_ino)
+{
+	int64_t lblk;
+
+	return f4_dir_find(f4, dir, name, len, ret_ino, &lblk);
 }
 
 static int f4_mode_to_ftype(mode_t mode)
@@ -315,15 +351,138 @@ static int f4_dir_touch(struct f4 *f4, ext2_ino_t dir)
 	return f4_write_inode(f4, dir, &in);
 }
 
+/* Try to put an entry into logical block @lblk.  1 = done, 0 = no room. */
+static int f4_block_insert(struct f4 *f4, ext2_ino_t dir,
+			   struct ext2_inode_large *in, blk64_t lblk,
+			   const char *name, int len, ext2_ino_t ino, int ftype,
+			   char *buf)
+{
+	unsigned int bs = f4->blocksize, pos = 0, rec_len, used;
+	unsigned int need = EXT2_DIR_REC_LEN(len), limit = bs;
+	struct ext2_dir_entry *de, *ne;
+	blk64_t pblk;
+	errcode_t err;
+	int ret;
+
+	if (ext2fs_has_feature_metadata_csum(f4->fs->super))
+		limit = bs - sizeof(struct ext2_dir_entry_tail);
+	ret = f4_dir_bmap(f4, dir, in, lblk, &pblk);
+	if (ret)
+		return -ret;
+	if (!pblk)
+		return 0;
+	ret = f4_dir_read_block(f4, dir, pblk, buf);
+	if (ret)
+		return -ret;
+	while (pos + 8 <= limit) {
+		de = (struct ext2_dir_entry *)(buf + pos);
+		if (ext2fs_get_rec_len(f4->fs, de, &rec_len) || rec_len < 8 ||
+		    (rec_len & 3) || pos + rec_len > limit ||
+		    ext2fs_dirent_name_len(de) + 8 > (int)rec_len)
+			return -f4_err(f4, EXT2_ET_DIR_CORRUPTED, "dir insert", dir);
+		if (!de->inode && rec_len >= need) {
+			ne = de;
+		} else if (de->inode &&
+			   rec_len >= (used = EXT2_DIR_REC_LEN(
+				   ext2fs_dirent_name_len(de))) + need) {
+			ext2fs_set_rec_len(f4->fs, used, de);
+			ne = (struct ext2_dir_entry *)(buf + pos + used);
+			ext2fs_set_rec_len(f4->fs, rec_len - used, ne);
+		} else {
+			pos += rec_len;
+			continue;
+		}
+		ne->inode = ino;
+		ext2fs_dirent_set_name_len(ne, len);
+		ext2fs_dirent_set_file_type(ne, ftype);
+		memcpy(ne->name, name, len);
+		err = ext2fs_write_dir_block4(f4->fs, pblk, buf, 0, dir);
+		if (err)
+			return -f4_err(f4, err, "write dir block", dir);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Insert into a linear (not htree, not inline) directory without scanning
+ * it: try the block that took the last entry, then the last block, then
+ * grow the directory by a block.
+ */
+static int f4_linear_insert(struct f4 *f4, ext2_ino_t dir, const char *name,
+			    ext2_ino_t ino, int ftype, int64_t *lblk_out)
+{
+	struct ext2_inode_large in;
+	int len = (int)strlen(name), ret, i;
+	blk64_t nblocks, cand[2];
+	errcode_t err;
+	int64_t hint;
+	char *buf;
+
+	buf = malloc(f4->blocksize);
+	if (!buf)
+		return ENOMEM;
+	for (i = 0; i < 2; i++) {
+		ret = f4_read_inode(f4, dir, &in);
+		if (ret)
+			goto out;
+		nblocks = EXT2_I_SIZE(&in) >> f4->blockbits;
+		hint = f4_dcache_hint(f4, dir);
+		cand[0] = hint >= 0 && (blk64_t)hint < nblocks ? (blk64_t)hint :
+			  nblocks - 1;
+		cand[1] = nblocks - 1;
+		for (int c = 0; c < 2 && nblocks; c++) {
+			if (c == 1 && cand[1] == cand[0])
+				break;
+			ret = f4_block_insert(f4, dir, &in, cand[c], name, len,
+					      ino, ftype, buf);
+			if (ret < 0) {
+				ret = -ret;
+				goto out;
+			}
+			if (ret == 1) {
+				*lblk_out = (int64_t)cand[c];
+				ret = 0;
+				goto out;
+			}
+		}
+		if (i == 1)
+			break;
+		err = ext2fs_expand_dir(f4->fs, dir);
+		if (err) {
+			ret = f4_err(f4, err, "expand dir", dir);
+			goto out;
+		}
+	}
+	ret = f4_err(f4, EXT2_ET_DIR_NO_SPACE, "dir insert", dir);
+out:
+	free(buf);
+	return ret;
+}
+
 /** Add an entry (expanding the directory when it is full). */
 int f4_dir_link(struct f4 *f4, ext2_ino_t dir, const char *name,
 		ext2_ino_t ino, mode_t mode)
 {
+	struct ext2_inode_large in;
+	int64_t lblk = -1;
 	errcode_t err;
-	int tries;
+	int tries, ret;
 
 	if (strlen(name) > EXT2_NAME_LEN)
 		return ENAMETOOLONG;
+	ret = f4_read_inode(f4, dir, &in);
+	if (ret)
+		return ret;
+	if (!(in.i_flags & (EXT2_INDEX_FL | EXT4_INLINE_DATA_FL)) &&
+	    EXT2_I_SIZE(&in) >= f4->blocksize) {
+		ret = f4_linear_insert(f4, dir, name, ino,
+				       f4_mode_to_ftype(mode), &lblk);
+		if (ret)
+			return ret;
+		f4_dcache_add(f4, dir, name, ino, lblk);
+		return f4_dir_touch(f4, dir);
+	}
 	for (tries = 0; tries < 3; tries++) {
 		err = ext2fs_link(f4->fs, dir, name, ino, f4_mode_to_ftype(mode));
 		if (err != EXT2_ET_DIR_NO_SPACE)
@@ -334,16 +493,84 @@ int f4_dir_link(struct f4 *f4, ext2_ino_t dir, const char *name,
 	}
 	if (err)
 		return f4_err(f4, err, "link", dir);
+	f4_dcache_add(f4, dir, name, ino, -1);
 	return f4_dir_touch(f4, dir);
+}
+
+/* Remove @name from logical block @lblk.  1 = done, 0 = not there. */
+static int f4_block_remove(struct f4 *f4, ext2_ino_t dir, blk64_t lblk,
+			   const char *name)
+{
+	unsigned int bs = f4->blocksize, pos = 0, rec_len, prev_len = 0;
+	struct ext2_dir_entry *de, *prev = NULL;
+	struct ext2_inode_large in;
+	int len = (int)strlen(name), ret;
+	blk64_t pblk;
+	errcode_t err;
+	char *buf;
+
+	ret = f4_read_inode(f4, dir, &in);
+	if (ret)
+		return -ret;
+	ret = f4_dir_bmap(f4, dir, &in, lblk, &pblk);
+	if (ret)
+		return -ret;
+	if (!pblk)
+		return 0;
+	buf = malloc(bs);
+	if (!buf)
+		return -ENOMEM;
+	ret = f4_dir_read_block(f4, dir, pblk, buf);
+	if (ret) {
+		ret = -ret;
+		goto out;
+	}
+	ret = 0;
+	while (pos + 8 <= bs) {
+		de = (struct ext2_dir_entry *)(buf + pos);
+		if (ext2fs_get_rec_len(f4->fs, de, &rec_len) || rec_len < 8 ||
+		    (rec_len & 3) || pos + rec_len > bs) {
+			ret = -f4_err(f4, EXT2_ET_DIR_CORRUPTED, "dir remove", dir);
+			goto out;
+		}
+		if (de->inode && ext2fs_dirent_name_len(de) == len &&
+		    !memcmp(de->name, name, len)) {
+			if (prev)
+				ext2fs_set_rec_len(f4->fs, prev_len + rec_len, prev);
+			else
+				de->inode = 0;
+			err = ext2fs_write_dir_block4(f4->fs, pblk, buf, 0, dir);
+			ret = err ? -f4_err(f4, err, "write dir block", dir) : 1;
+			goto out;
+		}
+		prev = de;
+		prev_len = rec_len;
+		pos += rec_len;
+	}
+out:
+	free(buf);
+	return ret;
 }
 
 int f4_dir_unlink(struct f4 *f4, ext2_ino_t dir, const char *name)
 {
+	ext2_ino_t ino;
+	int64_t lblk = -1;
 	errcode_t err;
+	int ret = 0;
 
-	err = ext2fs_unlink(f4->fs, dir, name, 0, 0);
-	if (err)
-		return f4_err(f4, err, "unlink", dir);
+	if (f4_dir_find(f4, dir, name, (int)strlen(name), &ino, &lblk) == 0 &&
+	    lblk >= 0) {
+		ret = f4_block_remove(f4, dir, (blk64_t)lblk, name);
+		if (ret < 0)
+			return -ret;
+	}
+	if (ret != 1) {
+		err = ext2fs_unlink(f4->fs, dir, name, 0, 0);
+		if (err)
+			return f4_err(f4, err, "unlink", dir);
+	}
+	f4_dcache_del(f4, dir, name);
 	return f4_dir_touch(f4, dir);
 }
 
@@ -391,6 +618,7 @@ int f4_dir_set_dotdot(struct f4 *f4, ext2_ino_t dir, ext2_ino_t parent)
 {
 	errcode_t err;
 
+	f4_dcache_drop(f4, dir);
 	err = ext2fs_dir_iterate2(f4->fs, dir, DIRENT_FLAG_INCLUDE_EMPTY, NULL,
 				  f4_dotdot_fn, &parent);
 	if (err)

@@ -58,6 +58,7 @@ struct f4_opts {
 	double attr_timeout;
 	int max_threads;
 	int commit;
+	unsigned int cache_mb;
 	int foreground;
 	int show_help;
 	int show_version;
@@ -104,6 +105,7 @@ struct f4 {
 	struct fuse_session *se;
 	uint64_t fs_errors;	/**< corruption errors seen this mount */
 	bool dirty;		/**< modified since the last f4_fs_sync */
+	void *dcache;		/**< directory indexes (dcache.c) */
 	pthread_t flusher;
 	bool flusher_running;
 	pthread_mutex_t flush_mtx;

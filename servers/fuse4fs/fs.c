@@ -4,6 +4,8 @@
  * errors= policy.
  */
 #include "f4.h"
+#include "bcache.h"
+#include "dcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -233,14 +235,15 @@ int f4_fs_open(struct f4 *f4)
 
 	if (want_rw)
 		flags |= EXT2_FLAG_RW;
-	err = ext2fs_open2(f4->o.device, NULL, flags, 0, 0, unix_io_manager, &fs);
+	err = ext2fs_open2(f4->o.device, NULL, flags, 0, 0, f4_bcache_manager,
+			   &fs);
 	if (err == EXT2_ET_RO_UNSUPP_FEATURE && want_rw) {
 		fprintf(stderr, "fuse4fs: unsupported read-only-compatible "
 			"feature: mounting read-only\n");
 		want_rw = false;
 		flags &= ~EXT2_FLAG_RW;
 		err = ext2fs_open2(f4->o.device, NULL, flags, 0, 0,
-				   unix_io_manager, &fs);
+				   f4_bcache_manager, &fs);
 	}
 	if (err) {
 		fprintf(stderr, "fuse4fs: %s: cannot open: %s\n", f4->o.device,
@@ -276,11 +279,10 @@ int f4_fs_open(struct f4 *f4)
 	if (!(fs->super->s_state & EXT2_VALID_FS))
 		fprintf(stderr, "fuse4fs: warning: mounting unchecked fs\n");
 
-	/* Metadata goes straight to the device so the data fd stays coherent. */
-	err = io_channel_set_options(fs->io, "cache=off");
-	if (err)
-		fprintf(stderr, "fuse4fs: cannot disable the I/O cache: %s\n",
-			error_message(err));
+	/*
+	 * Metadata goes through the write-through block cache (bcache.c);
+	 * the data path invalidates what it writes with its own fd.
+	 */
 	err = ext2fs_create_inode_cache(fs, 1024);
 	if (err)
 		goto fail_err;
@@ -355,6 +357,7 @@ int f4_fs_close(struct f4 *f4)
 
 	if (!fs)
 		return 0;
+	f4_dcache_destroy(f4);
 	if (fs->flags & EXT2_FLAG_RW) {
 		if (!(fs->super->s_state & EXT2_ERROR_FS) && !f4->fs_errors)
 			fs->super->s_state |= EXT2_VALID_FS;

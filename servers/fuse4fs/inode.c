@@ -7,6 +7,7 @@
  * at mount (f4_fs_open); every inode write goes through it.
  */
 #include "f4.h"
+#include "dcache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -324,6 +325,7 @@ int f4_free_inode(struct f4 *f4, ext2_ino_t ino)
 		return ret;
 	if (in.i_links_count)
 		return 0;
+	f4_dcache_drop(f4, ino);
 	ret = f4_orphan_del(f4, ino);
 	if (ret)
 		return ret;

@@ -5,6 +5,7 @@
  * usage: fuse4fs [options] IMAGE_OR_DEVICE MOUNTPOINT
  */
 #include "f4.h"
+#include "bcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ static const struct fuse_opt f4_optspec[] = {
 	F4_OPT("entry_timeout=%lf", entry_timeout, 0),
 	F4_OPT("attr_timeout=%lf", attr_timeout, 0),
 	F4_OPT("commit=%u", commit, 0),
+	F4_OPT("cache_mb=%u", cache_mb, 0),
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
 	FUSE_OPT_KEY("errors=", KEY_ERRORS),
@@ -66,6 +68,7 @@ static void f4_usage(const char *prog)
 	       "    -o entry_timeout=S     dentry cache timeout (default 30)\n"
 	       "    -o attr_timeout=S      attribute cache timeout (default 30)\n"
 	       "    -o commit=S            background flush interval (default 5)\n"
+	       "    -o cache_mb=N          metadata block cache size (default 64)\n"
 	       "    -o iomap=auto|iomap|classic\n"
 	       "                           data path (only classic is implemented)\n"
 	       "    -o fuse4fs_debug       print fuse4fs debugging messages\n"
@@ -177,6 +180,7 @@ int main(int argc, char *argv[])
 	f4->o.entry_timeout = 30.0;
 	f4->o.attr_timeout = 30.0;
 	f4->o.commit = 5;
+	f4->o.cache_mb = 64;
 	pthread_rwlock_init(&f4->lock, NULL);
 	pthread_mutex_init(&f4->map_lock, NULL);
 	pthread_mutex_init(&f4->node_lock, NULL);
@@ -221,6 +225,11 @@ int main(int argc, char *argv[])
 	f4->commit_secs = (unsigned int)f4->o.commit;
 	f4->o.mountpoint = cmd.mountpoint;
 
+	if (f4->o.cache_mb > 65536) {
+		fprintf(stderr, "fuse4fs: cache_mb too large\n");
+		goto out_cmd;
+	}
+	f4_bcache_set_size((size_t)f4->o.cache_mb << 20);
 	add_error_table(&et_ext2_error_table);
 	if (f4_fs_open(f4))
 		goto out_cmd;

@@ -4,6 +4,7 @@
  * rename, link, symlinks) and the node lifetime (forget).
  */
 #include "f4.h"
+#include "dcache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -391,21 +392,24 @@ static void f4_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if (ret)
 		goto out;
 	f4_new_owner(req, &pin, &mode, &uid, &gid);
-	for (tries = 0; tries < 3; tries++) {
-		err = ext2fs_mkdir(f4->fs, dir, 0, name);
+	err = ext2fs_new_inode(f4->fs, dir, LINUX_S_IFDIR | 0755, NULL, &ino);
+	for (tries = 0; !err && tries < 3; tries++) {
+		err = ext2fs_mkdir(f4->fs, dir, ino, name);
 		if (err != EXT2_ET_DIR_NO_SPACE)
 			break;
 		err = ext2fs_expand_dir(f4->fs, dir);
 		if (err)
 			break;
+		err = EXT2_ET_DIR_NO_SPACE;
+		if (tries == 2)
+			break;
+		err = 0;
 	}
 	if (err) {
 		ret = f4_err(f4, err, "mkdir", dir);
 		goto out;
 	}
-	ret = f4_dir_lookup(f4, dir, name, (int)strlen(name), &ino);
-	if (ret)
-		goto out;
+	f4_dcache_add(f4, dir, name, ino, -1);
 	ret = f4_fix_new(f4, ino, mode, uid, gid);
 	if (ret)
 		goto out;
@@ -445,21 +449,24 @@ static void f4_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	if (ret)
 		goto out;
 	f4_new_owner(req, &pin, &mode, &uid, &gid);
-	for (tries = 0; tries < 3; tries++) {
-		err = ext2fs_symlink(f4->fs, dir, 0, name, link);
+	err = ext2fs_new_inode(f4->fs, dir, LINUX_S_IFLNK | 0777, NULL, &ino);
+	for (tries = 0; !err && tries < 3; tries++) {
+		err = ext2fs_symlink(f4->fs, dir, ino, name, link);
 		if (err != EXT2_ET_DIR_NO_SPACE)
 			break;
 		err = ext2fs_expand_dir(f4->fs, dir);
 		if (err)
 			break;
+		err = EXT2_ET_DIR_NO_SPACE;
+		if (tries == 2)
+			break;
+		err = 0;
 	}
 	if (err) {
 		ret = f4_err(f4, err, "symlink", dir);
 		goto out;
 	}
-	ret = f4_dir_lookup(f4, dir, name, (int)strlen(name), &ino);
-	if (ret)
-		goto out;
+	f4_dcache_add(f4, dir, name, ino, -1);
 	ret = f4_fix_new(f4, ino, 0, uid, gid);
 	if (ret)
 		goto out;
