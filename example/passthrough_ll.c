@@ -17,8 +17,8 @@
  * RENAME_EXCHANGE), open, create, read (zero-copy from the backing fd),
  * write_buf, flush, release, fsync, opendir, readdir, readdirplus,
  * releasedir, fsyncdir, statfs, the four xattr operations, fallocate,
- * flock, copy_file_range and lseek. Not implemented (the library answers
- * ENOSYS): POSIX locks (getlk/setlk), ioctl, poll, statx, tmpfile.
+ * flock, copy_file_range, lseek and (API 3.18) statx. Not implemented (the
+ * library answers ENOSYS): POSIX locks (getlk/setlk), ioctl, poll, tmpfile.
  */
 #ifndef FUSE_USE_VERSION
 #define FUSE_USE_VERSION 318
@@ -845,6 +845,26 @@ static void pt_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		fuse_reply_lseek(req, res);
 }
 
+#if FUSE_USE_VERSION >= FUSE_MAKE_VERSION(3, 18)
+static void pt_statx(fuse_req_t req, fuse_ino_t ino, int flags, int mask,
+		     struct fuse_file_info *fi)
+{
+	struct pt_inode *in = pt_get(req, ino);
+	struct statx stx;
+
+	if (!in)
+		return;
+	/* Only the sync-type bits make sense from the kernel. */
+	flags &= AT_STATX_SYNC_TYPE;
+	if (statx(in->fd, "", flags | AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+		  mask, &stx))
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_statx(req, 0, &stx, pt_opts.timeout);
+	pt_inode_put(&pt_table, in);
+}
+#endif
+
 static const struct fuse_lowlevel_ops pt_ops = {
 	.init = pt_init,
 	.destroy = pt_destroy,
@@ -882,6 +902,9 @@ static const struct fuse_lowlevel_ops pt_ops = {
 	.flock = pt_flock,
 	.copy_file_range = pt_copy_file_range,
 	.lseek = pt_lseek,
+#if FUSE_USE_VERSION >= FUSE_MAKE_VERSION(3, 18)
+	.statx = pt_statx,
+#endif
 };
 
 #define PT_OPT(t, p, v) { t, offsetof(struct pt_opts, p), v }

@@ -81,6 +81,11 @@ check "utimens" touch -m -d @1000000000 "$M/f1"
 check_eq "mtime on source" 1000000000 "$(stat -c %Y "$S/f1")"
 check_eq "mtime on mount" 1000000000 "$(t stat -c %Y "$M/f1")"
 check "statfs" stat -f -c %b "$M" >/dev/null
+# Birth time is not in FUSE_GETATTR's reply: only FUSE_STATX carries it.
+btime=$(stat -c %W "$S/g")
+if [ "$btime" != 0 ] && [ "$btime" != - ]; then
+	check_eq "statx birth time" "$btime" "$(t stat -c %W "$M/g")"
+fi
 
 # rename
 check "rename" mv "$M/f1" "$M/f2"
