@@ -161,15 +161,14 @@ int famfs_layout_map(const struct famfs_layout *l, uint64_t off,
 		*devoff = l->ext[strip].offset + stripe * l->chunk + chunk_off;
 		n = l->chunk - chunk_off;
 	} else {
-		/* binary search: last extent whose start <= off */
-		unsigned int lo = 0, hi = l->next - 1, mid;
+		/* branch-free binary search: last extent whose start <= off
+		 * (start[] is strictly increasing, start[0] == 0) */
+		unsigned int lo = 0, cnt = l->next, half;
 
-		while (lo < hi) {
-			mid = (lo + hi + 1) / 2;
-			if (l->start[mid] <= off)
-				lo = mid;
-			else
-				hi = mid - 1;
+		while (cnt > 1) {
+			half = cnt / 2;
+			lo = l->start[lo + half] <= off ? lo + half : lo;
+			cnt -= half;
 		}
 		*devoff = l->ext[lo].offset + (off - l->start[lo]);
 		n = l->ext[lo].len - (off - l->start[lo]);
