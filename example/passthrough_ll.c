@@ -620,6 +620,13 @@ static void pt_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 				e.attr.st_mode = d->entry->d_type << 12;
 			} else {
 				err = pt_do_lookup(in, d->entry->d_name, &e);
+				if (err == ENOENT) {
+					/* Removed since readdir(): skip it. */
+					err = 0;
+					d->entry = NULL;
+					d->offset = next;
+					continue;
+				}
 				if (err)
 					break;
 			}
