@@ -134,15 +134,21 @@ static int try_cache(struct kmodel *km, struct km_inode *ino, uint32_t opflags,
 	struct fuse_iomap_io hit;
 	struct fuse_iomap_io *dest = &out->iomap;
 	bool wr = is_write_op(d, opflags);
+	int res;
 
 	if (!ino->cache)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	out->srcmap.type = d->val.type_hole;
+
 	if (wr && ino->cache->has_wr) {
 		if (!km_cache_lookup(&ino->cache->wr, pos, &hit))
 			return 0;
 		if (hit.type != d->val.type_pure_overwrite) {
+			/* fuse_iomap_from_cache: the device must exist */
+			res = find_dev(km, &hit);
+			if (res)
+				return res;
 			*dest = hit;
 			dest = &out->srcmap;
 			out->has_src = true;
@@ -150,8 +156,9 @@ static int try_cache(struct kmodel *km, struct km_inode *ino, uint32_t opflags,
 	}
 	if (!km_cache_lookup(&ino->cache->rd, pos, &hit))
 		return 0;
-	if (find_dev(km, &hit))
-		return 0;
+	res = find_dev(km, &hit);
+	if (res)
+		return res;
 	*dest = hit;
 	if (wr) {
 		if (out->iomap.type == d->val.type_hole)

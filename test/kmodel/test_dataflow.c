@@ -33,7 +33,7 @@ static struct kmodel *start(const char *dialect, struct fake_srv *s,
 		kmodel_opts_init(&def, fuse_dialect_by_name(dialect));
 		o = &def;
 	}
-	o->timeout_ms = 3000;
+	o->timeout_ms = 10000;
 	fd = fs_start(s);
 	return fd < 0 ? NULL : kmodel_start_fd(o, fd);
 }

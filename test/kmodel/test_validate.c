@@ -907,7 +907,7 @@ int main(void)
 
 		fs_init(&s);
 		kmodel_opts_init(&o, fuse_dialect_by_name(c->dialect));
-		o.timeout_ms = 3000;
+		o.timeout_ms = 10000;
 		c->setup(&s, &o);
 		fd = fs_start(&s);
 		if (fd < 0) {
