@@ -555,9 +555,14 @@ bool fuse_set_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
 void fuse_unset_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
 
 /**
+ * Test a capability bit.
+ *
+ * Like libfuse 3.18 this reports what the kernel offers (capable_ext),
+ * not what is wanted; test conn->want_ext for the latter.
+ *
  * @param conn connection information
  * @param flag one FUSE_CAP_* bit
- * @return true if the capability is wanted
+ * @return true if the kernel offers the capability
  */
 bool fuse_get_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
 
