@@ -34,6 +34,7 @@ static struct kmodel *start(const char *dialect, struct fake_srv *s,
 		o = &def;
 	}
 	o->timeout_ms = 10000;
+	o->init_delay_ms = 10000;	/* the fake server always sends KMW_MOUNT */
 	fd = fs_start(s);
 	return fd < 0 ? NULL : kmodel_start_fd(o, fd);
 }

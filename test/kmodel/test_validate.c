@@ -908,6 +908,7 @@ int main(void)
 		fs_init(&s);
 		kmodel_opts_init(&o, fuse_dialect_by_name(c->dialect));
 		o.timeout_ms = 10000;
+		o.init_delay_ms = 10000;	/* KMW_MOUNT always comes */
 		c->setup(&s, &o);
 		fd = fs_start(&s);
 		if (fd < 0) {
