@@ -245,6 +245,31 @@ static void do_rw(struct fake_srv *s, const struct fuse_in_header *h,
 	}
 }
 
+/* Root lists ".", "..", "f"; the offset of entry i is i + 1. */
+static void do_readdir(struct fake_srv *s, const struct fuse_in_header *h,
+		       const void *in)
+{
+	static const char *const names[] = { ".", "..", "f" };
+	const struct fuse_read_in *r = in;
+	char buf[4096];
+	size_t len = 0;
+	uint64_t i;
+
+	for (i = r->offset; i < 3; i++) {
+		struct fuse_dirent *de = (struct fuse_dirent *)(buf + len);
+		size_t nl = strlen(names[i]);
+
+		memset(de, 0, FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + nl));
+		de->ino = i == 2 ? FS_FILE_INO : 1;
+		de->off = i + 1;
+		de->namelen = nl;
+		de->type = i == 2 ? 8 : 4;
+		memcpy(de->name, names[i], nl);
+		len += FUSE_DIRENT_SIZE(de);
+	}
+	fs_reply(s, h->unique, 0, buf, len);
+}
+
 static void handle(struct fake_srv *s, const struct fuse_in_header *h,
 		   const void *in, size_t inlen)
 {
@@ -317,6 +342,17 @@ static void handle(struct fake_srv *s, const struct fuse_in_header *h,
 		return;
 	case FUSE_GET_DAXDEV:
 		do_daxdev(s, h);
+		return;
+	case FUSE_OPENDIR:
+		memset(&oo, 0, sizeof(oo));
+		oo.fh = 9;
+		fs_reply(s, h->unique, 0, &oo, sizeof(oo));
+		return;
+	case FUSE_READDIR:
+		do_readdir(s, h, in);
+		return;
+	case FUSE_RELEASEDIR:
+		fs_reply(s, h->unique, 0, NULL, 0);
 		return;
 	case FUSE_FORGET:
 		return;

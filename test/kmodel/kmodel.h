@@ -138,6 +138,16 @@ int kmodel_shutdown(struct kmodel *km);
 /** Send FORGET for @path's node with its lookup count (no reply). */
 int kmodel_forget(struct kmodel *km, const char *path);
 
+/**
+ * List the directory @path (OPENDIR, READDIR or READDIRPLUS, RELEASEDIR);
+ * @cb gets each entry, and a nonzero return stops the listing. Returns 0
+ * or -errno (-EIO for records the kernel rejects).
+ */
+int kmodel_readdir(struct kmodel *km, const char *path,
+		   int (*cb)(void *ctx, const char *name, uint32_t type,
+			     uint64_t ino),
+		   void *ctx);
+
 /** Round trips (requests sent) with this opcode. */
 uint64_t kmodel_count(const struct kmodel *km, uint32_t opcode);
 

@@ -6,6 +6,8 @@
  *   kmodel [options] stat PATH -- ./server args...
  *   kmodel [options] fiemap PATH -- ./server args...
  *   kmodel [options] write PATH OFFSET -- ./server args...   (data from stdin)
+ *   kmodel [options] ls DIR -- ./server args...
+ *   kmodel [options] sums DIR -- ./server args...   (sha256 of every file below)
  *   kmodel dialects
  *
  * The server gets "/dev/fd/N" as its mountpoint: in place of an argument
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kmodel.h"
@@ -26,7 +29,8 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"usage: kmodel [options] CMD PATH [ARG] -- SERVER [ARGS...]\n"
-		"commands: cat, sha256, stat, fiemap, write PATH OFFSET (stdin), dialects\n"
+		"commands: cat, sha256, stat, fiemap, ls, sums (sha256 of every file\n"
+		"          below a directory), write PATH OFFSET (stdin), dialects\n"
 		"options:\n"
 		"  -d, --dialect NAME     kernel to model (default stock)\n"
 		"  --no-offer             the kernel offers no extension bit\n"
@@ -49,9 +53,80 @@ static int print_map(void *ctx, uint64_t off, uint64_t len, uint16_t type,
 	return 0;
 }
 
+static int print_entry(void *ctx, const char *name, uint32_t type,
+		       uint64_t ino)
+{
+	(void)ctx;
+	printf("%s\t%s\t%llu\n", name, type == 4 ? "dir" : type == 8 ? "file" :
+	       type == 10 ? "link" : "other", (unsigned long long)ino);
+	return 0;
+}
+
+struct walk {
+	struct kmodel *km;
+	char path[4096];
+	int res;
+};
+
+static int walk_entry(void *ctx, const char *name, uint32_t type,
+		      uint64_t ino);
+
+/* sha256 of every regular file under w->path, depth first */
+static int walk_dir(struct walk *w)
+{
+	return kmodel_readdir(w->km, w->path[0] ? w->path : "/", walk_entry, w);
+}
+
+static int walk_entry(void *ctx, const char *name, uint32_t type,
+		      uint64_t ino)
+{
+	struct walk *w = ctx;
+	size_t len = strlen(w->path);
+	uint32_t mode = 0;
+	uint64_t size;
+	uint8_t d[32];
+	int i, res;
+
+	(void)type;
+	(void)ino;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	if (len + strlen(name) + 2 > sizeof(w->path))
+		return 0;
+	snprintf(w->path + len, sizeof(w->path) - len, "/%s", name);
+	res = kmodel_stat(w->km, w->path, &size, &mode);
+	if (!res && S_ISDIR(mode)) {
+		res = walk_dir(w);
+	} else if (!res && S_ISREG(mode)) {
+		res = kmodel_sha256(w->km, w->path, d);
+		if (!res) {
+			for (i = 0; i < 32; i++)
+				printf("%02x", d[i]);
+			printf("  %s\n", w->path + 1);
+		}
+	}
+	if (res) {
+		fprintf(stderr, "kmodel: %s: %s\n", w->path, strerror(-res));
+		w->res = res;
+	}
+	w->path[len] = '\0';
+	return 0;
+}
+
 static int run(struct kmodel *km, const char *cmd, const char *path,
 	       const char *arg)
 {
+	if (strcmp(cmd, "ls") == 0)
+		return kmodel_readdir(km, path, print_entry, NULL);
+	if (strcmp(cmd, "sums") == 0) {
+		struct walk w = { .km = km, .res = 0 };
+		int res;
+
+		snprintf(w.path, sizeof(w.path), "%s",
+			 strcmp(path, "/") == 0 ? "" : path);
+		res = walk_dir(&w);
+		return res ? res : w.res;
+	}
 	if (strcmp(cmd, "cat") == 0) {
 		static char buf[1 << 20];
 		uint64_t off = 0;

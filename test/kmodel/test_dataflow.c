@@ -609,6 +609,37 @@ static void test_classic_write(void)
 	unlink(s.dev_path);
 }
 
+static int collect(void *ctx, const char *name, uint32_t type, uint64_t ino)
+{
+	char *names = ctx;
+
+	(void)type; (void)ino;
+	strcat(names, name);
+	strcat(names, ",");
+	return 0;
+}
+
+static void test_readdir(void)
+{
+	char names[256] = "";
+	struct fake_srv s;
+	struct kmodel *km;
+
+	iomap_setup(&s, "rd");
+	km = start("stock", &s, NULL);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_readdir(km, "/", collect, names) == 0);
+	CHECK(strcmp(names, ".,..,f,") == 0);
+	CHECK(kmodel_count(km, FUSE_OPENDIR) == 1);
+	CHECK(kmodel_count(km, FUSE_READDIR) == 2);	/* until an empty reply */
+	CHECK(kmodel_count(km, FUSE_RELEASEDIR) == 1);
+	CHECK(kmodel_readdir(km, "/f", collect, names) == -ENOTDIR);
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
 int main(void)
 {
 	test_iomap_read();
@@ -632,6 +663,7 @@ int main(void)
 	test_famfs_write();
 	test_iomap_needs_exclusive();
 	test_classic_write();
+	test_readdir();
 	printf(fails ? "%d checks failed\n" : "all dataflow checks passed\n",
 	       fails);
 	return fails ? 1 : 0;

@@ -753,6 +753,55 @@ STOCK_CASE(s_short_entry, 2)
 STOCK_CASE(s_negative, 3)
 STOCK_CASE(s_short_open, 4)
 
+/* ---------- READDIR records (fs/fuse/readdir.c parse_dirfile) ---------- */
+
+static int dirent_kind;
+
+static int hook_dirent(struct fake_srv *s, const struct fuse_in_header *h,
+		       const void *in, size_t n)
+{
+	char buf[2048];
+	struct fuse_dirent *de = (struct fuse_dirent *)buf;
+	const struct fuse_read_in *r = in;
+
+	(void)n;
+	if (h->opcode != FUSE_READDIR)
+		return 0;
+	memset(buf, 0, sizeof(buf));
+	de->ino = 5;
+	de->off = r->offset;	/* kind 3: never advances */
+	de->namelen = 1;
+	de->type = 8;
+	de->name[0] = 'x';
+	if (dirent_kind == 0)
+		de->namelen = 0;
+	else if (dirent_kind == 1) {
+		de->namelen = 3;
+		memcpy(de->name, "a/b", 3);
+	} else if (dirent_kind == 2)
+		de->namelen = 1025;
+	fs_reply(s, h->unique, 0, buf, dirent_kind == 2 ? 1100 : 32);
+	return 1;
+}
+#define DIRENT_CASE(fn, k) \
+static void fn(struct fake_srv *s, struct kmodel_opts *o) \
+{ (void)o; dirent_kind = k; s->hook = hook_dirent; }
+DIRENT_CASE(r_namelen0, 0)
+DIRENT_CASE(r_slash, 1)
+DIRENT_CASE(r_long, 2)
+DIRENT_CASE(r_stuck, 3)
+
+static int nop_entry(void *ctx, const char *name, uint32_t type, uint64_t ino)
+{
+	(void)ctx; (void)name; (void)type; (void)ino;
+	return 0;
+}
+static int act_readdir(struct kmodel *km, struct fake_srv *s)
+{
+	(void)s;
+	return kmodel_readdir(km, "/", nop_entry, NULL);
+}
+
 static const struct vcase cases[] = {
 	/* IOMAP_BEGIN reply: EFSCORRUPTED (EUCLEAN) per spec 2.4 */
 	{ "begin: reply not exactly 64 bytes", "iomap-v7", b_len, act_read, -EINVAL, false },
@@ -876,6 +925,10 @@ static const struct vcase cases[] = {
 	{ "lookup: reply shorter than fuse_entry_out", "stock", s_short_entry, act_read, -EINVAL, false },
 	{ "lookup: nodeid 0 is a negative entry", "stock", s_negative, act_read, -ENOENT, false },
 	{ "open: reply shorter than fuse_open_out", "stock", s_short_open, act_read, -EINVAL, false },
+	{ "readdir: name length 0", "stock", r_namelen0, act_readdir, -EIO, false },
+	{ "readdir: name with '/'", "stock", r_slash, act_readdir, -EIO, false },
+	{ "readdir: name longer than 1024", "stock", r_long, act_readdir, -EIO, false },
+	{ "model: readdir offsets that never advance", "stock", r_stuck, act_readdir, -EIO, false },
 	/* the model's own limits and framing */
 	{ "model: RETRY_CACHE never served gives up", "iomap-v7", m_retry_forever, act_read, -EINTR, false },
 	{ "model: server dies mid-request", "iomap-v7", m_server_dies, act_read, -ENOTCONN, false },
