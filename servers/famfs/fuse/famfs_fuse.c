@@ -154,6 +154,10 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ff.mtime);
 	if (open_fs(&ff, &cfg))
 		goto out_args;
+	if (ff_data_init()) {
+		fprintf(stderr, "famfs-fuse: cannot install the SIGBUS guard\n");
+		goto out_fs;
+	}
 
 	ff.se = fuse_session_new(&args, &ff_ops, sizeof(ff_ops), &ff);
 	if (!ff.se)

@@ -51,6 +51,9 @@ int64_t ff_refresh(struct ff *ff, bool notify);
 int ff_refresher_start(struct ff *ff);
 void ff_refresher_stop(struct ff *ff);
 
+/** Install the SIGBUS guard of the data path. @return 0 or -errno */
+int ff_data_init(void);
+
 /**
  * Classic data path: gather the device ranges of [off, off+size) of a
  * file into iovecs over the mapping (no copy) and reply.

@@ -142,6 +142,21 @@ def test_ops(env):
         st = os.statvfs(mnt)
         check(st.f_bsize == 2 * MIB and st.f_blocks == 2048, 'statfs')
         check(st.f_files == 15420 and st.f_ffree == 15418, 'statfs files')
+        # the image shrinks under the mount: EIO, and the server lives
+        with open(img, 'r+b') as fh:
+            fh.truncate(10 * MIB + 100)
+        def rd():
+            with open(f, 'rb') as fh:
+                fh.read()
+        fails(rd, (errno.EIO,))
+        fd = os.open(f, os.O_RDWR)
+        try:
+            fails(lambda: os.pwrite(fd, b'x', 4000), (errno.EIO,))
+        finally:
+            os.close(fd)
+        check(os.listdir(os.path.join(mnt, 'd')) == ['f'], 'server alive')
+        with open(img, 'r+b') as fh:
+            fh.truncate(4 << 30)
     finally:
         umount(mnt)
 

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -16,7 +17,10 @@ int cmd_mkdir(int argc, char **argv)
 	struct famfs_wsess s;
 	bool parents = false;
 	int c, i, rc, ret = 0;
+	mode_t um = umask(0);
 
+	umask(um);
+	mode &= ~um;	/* like mkdir(1): 0755 & ~umask unless -m */
 	optind = 1;
 	while ((c = getopt(argc, argv, "pm:u:g:h")) != -1) {
 		switch (c) {
