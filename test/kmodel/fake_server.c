@@ -296,6 +296,7 @@ static void handle(struct fake_srv *s, const struct fuse_in_header *h,
 		}
 		memset(&eo, 0, sizeof(eo));
 		eo.nodeid = FS_FILE_NODEID;
+		eo.entry_valid = s->entry_valid;
 		file_attr(s, &eo.attr, FS_FILE_NODEID, false);
 		fs_reply(s, h->unique, 0, &eo, sizeof(eo));
 		return;

@@ -45,6 +45,7 @@ struct fake_srv {
 	uint64_t file_size;
 	uint64_t getattr_size;	/* 0: file_size */
 	uint32_t open_flags;
+	uint64_t entry_valid;	/* seconds, in LOOKUP replies */
 	/* canned replies (used when set) */
 	const void *config_reply; size_t config_len; int config_err;
 	const void *begin_reply; size_t begin_len;

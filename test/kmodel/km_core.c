@@ -256,8 +256,8 @@ struct km_inode *km_inode_get(struct kmodel *km, uint64_t nodeid)
 	size_t i;
 
 	for (i = 0; i < km->ninodes; i++)
-		if (km->inodes[i].nodeid == nodeid)
-			return &km->inodes[i];
+		if (km->inodes[i]->nodeid == nodeid)
+			return km->inodes[i];
 	return NULL;
 }
 
@@ -269,16 +269,18 @@ struct km_inode *km_inode_add(struct kmodel *km, uint64_t nodeid)
 		return ino;
 	if (km->ninodes == km->capinodes) {
 		size_t cap = km->capinodes ? km->capinodes * 2 : 64;
-		struct km_inode *n = realloc(km->inodes, cap * sizeof(*n));
+		struct km_inode **n = realloc(km->inodes, cap * sizeof(*n));
 
 		if (!n)
 			return NULL;
 		km->inodes = n;
 		km->capinodes = cap;
 	}
-	ino = &km->inodes[km->ninodes++];
-	memset(ino, 0, sizeof(*ino));
+	ino = calloc(1, sizeof(*ino));
+	if (!ino)
+		return NULL;
 	ino->nodeid = nodeid;
+	km->inodes[km->ninodes++] = ino;
 	return ino;
 }
 
@@ -315,15 +317,84 @@ static bool valid_attr(const struct fuse_attr *a)
 	return a->size <= (uint64_t)INT64_MAX;
 }
 
+static struct km_dentry *dcache_find(struct kmodel *km, uint64_t parent,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < km->ndentries; i++)
+		if (km->dentries[i].parent == parent &&
+		    strcmp(km->dentries[i].name, name) == 0)
+			return &km->dentries[i];
+	return NULL;
+}
+
+/* Remember a positive entry for its entry_valid time (0: not cached). */
+static void dcache_add(struct kmodel *km, uint64_t parent, const char *name,
+		       const struct fuse_entry_out *eo)
+{
+	struct km_dentry *de = dcache_find(km, parent, name);
+	int64_t ms = (int64_t)(eo->entry_valid > 86400000 ? 86400000 :
+			       eo->entry_valid) * 1000 +
+		     eo->entry_valid_nsec / 1000000;
+
+	if (ms <= 0 || strlen(name) >= sizeof(de->name)) {
+		if (de)
+			de->expires_ms = 0;
+		return;
+	}
+	if (!de) {
+		if (km->ndentries == km->capdentries) {
+			size_t cap = km->capdentries ? km->capdentries * 2 : 64;
+			struct km_dentry *n = realloc(km->dentries,
+						      cap * sizeof(*n));
+
+			if (!n)
+				return;
+			km->dentries = n;
+			km->capdentries = cap;
+		}
+		de = &km->dentries[km->ndentries++];
+		de->parent = parent;
+		snprintf(de->name, sizeof(de->name), "%s", name);
+	}
+	de->nodeid = eo->nodeid;
+	de->expires_ms = now_ms() + ms;
+}
+
+void km_dcache_drop(struct kmodel *km, uint64_t parent, const char *name,
+		    uint64_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < km->ndentries; i++) {
+		struct km_dentry *de = &km->dentries[i];
+
+		if ((name && de->parent == parent && strcmp(de->name, name) == 0) ||
+		    (nodeid && de->nodeid == nodeid))
+			de->expires_ms = 0;
+	}
+}
+
 static int km_lookup_one(struct kmodel *km, uint64_t parent, const char *name,
 			 struct km_inode **out)
 {
 	struct fuse_entry_out *eo;
+	struct km_dentry *de;
 	struct km_inode *ino;
 	size_t len;
 	void *p;
 	int res;
 
+	/* a valid dentry: no LOOKUP, as in the kernel's dcache */
+	de = dcache_find(km, parent, name);
+	if (de && de->expires_ms > now_ms()) {
+		ino = km_inode_get(km, de->nodeid);
+		if (ino && !ino->bad) {
+			*out = ino;
+			return 0;
+		}
+	}
 	res = km_call(km, FUSE_LOOKUP, parent, name, strlen(name) + 1, NULL, 0,
 		      &p, &len);
 	if (res)
@@ -344,6 +415,7 @@ static int km_lookup_one(struct kmodel *km, uint64_t parent, const char *name,
 		return -ENOMEM;
 	ino->nlookup++;
 	km_set_attr(km, ino, &eo->attr);
+	dcache_add(km, parent, name, eo);
 	*out = ino;
 	return 0;
 }
@@ -438,6 +510,7 @@ int kmodel_forget(struct kmodel *km, const char *path)
 		return -EINVAL;
 	fi.nlookup = ino->nlookup;
 	ino->nlookup = 0;
+	km_dcache_drop(km, 0, NULL, ino->nodeid);	/* evicted first */
 	return km_send_noreply(km, FUSE_FORGET, ino->nodeid, &fi, sizeof(fi));
 }
 
@@ -477,10 +550,12 @@ static void km_free(struct kmodel *km)
 		if (km->dax[i].fd >= 0)
 			close(km->dax[i].fd);
 	for (k = 0; k < km->ninodes; k++) {
-		km_cache_free(km->inodes[k].cache);
-		km_fmap_free(km->inodes[k].fmap);
+		km_cache_free(km->inodes[k]->cache);
+		km_fmap_free(km->inodes[k]->fmap);
+		free(km->inodes[k]);
 	}
 	free(km->inodes);
+	free(km->dentries);
 	if (km->fd >= 0)
 		close(km->fd);
 	free(km->rbuf);

@@ -61,6 +61,13 @@ struct km_inode {
 	bool bad;
 };
 
+struct km_dentry {
+	uint64_t parent;
+	uint64_t nodeid;
+	int64_t expires_ms;	/* CLOCK_MONOTONIC */
+	char name[256];
+};
+
 struct km_backing {
 	int fd;			/* -1: free */
 	uint64_t size;		/* device size in bytes */
@@ -108,8 +115,13 @@ struct kmodel {
 	struct km_backing backing[KM_MAX_BACKING];
 	struct km_daxdev dax[KM_MAX_DAXDEV];
 
-	struct km_inode *inodes;
+	/* separately allocated: pointers stay valid while the table grows */
+	struct km_inode **inodes;
 	size_t ninodes, capinodes;
+
+	/* dentry cache: (parent, name) -> nodeid until entry_valid expires */
+	struct km_dentry *dentries;
+	size_t ndentries, capdentries;
 
 	int last_notify_err;
 	char err[256];
@@ -132,6 +144,9 @@ int km_call(struct kmodel *km, uint32_t opcode, uint64_t nodeid,
 int km_send_noreply(struct kmodel *km, uint32_t opcode, uint64_t nodeid,
 		    const void *in, size_t len);
 struct km_inode *km_inode_get(struct kmodel *km, uint64_t nodeid);
+/** Expire dentries: (@parent, @name) if @name, and any naming @nodeid if nonzero. */
+void km_dcache_drop(struct kmodel *km, uint64_t parent, const char *name,
+		    uint64_t nodeid);
 struct km_inode *km_inode_add(struct kmodel *km, uint64_t nodeid);
 int km_resolve(struct kmodel *km, const char *path, struct km_inode **ino);
 

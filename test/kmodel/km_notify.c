@@ -124,6 +124,42 @@ static int dev_inval(struct kmodel *km, const void *p, size_t len)
 	return 0;
 }
 
+/* INVAL_ENTRY / DELETE: header, then the name and a NUL (fs/fuse/dev.c). */
+static int inval_entry(struct kmodel *km, const void *p, size_t len, bool del)
+{
+	size_t head = del ? sizeof(struct fuse_notify_delete_out)
+			  : sizeof(struct fuse_notify_inval_entry_out);
+	uint64_t parent;
+	uint32_t namelen;
+	char name[256];
+
+	if (len < head)
+		return -EINVAL;
+	if (del) {
+		struct fuse_notify_delete_out o;
+
+		memcpy(&o, p, sizeof(o));
+		parent = o.parent;
+		namelen = o.namelen;
+	} else {
+		struct fuse_notify_inval_entry_out o;
+
+		memcpy(&o, p, sizeof(o));
+		parent = o.parent;
+		namelen = o.namelen;
+	}
+	/* name plus its NUL must be exactly the rest; FUSE_NAME_MAX is 1024 */
+	if (namelen > 1024 || len != head + namelen + 1 ||
+	    ((const char *)p)[head + namelen] != '\0')
+		return -EINVAL;
+	if (namelen >= sizeof(name))
+		return 0;	/* longer than any name the model caches */
+	memcpy(name, (const char *)p + head, namelen);
+	name[namelen] = '\0';
+	km_dcache_drop(km, parent, name, 0);
+	return 0;
+}
+
 int km_handle_notify(struct kmodel *km, int32_t code, const void *p,
 		     size_t len)
 {
@@ -145,9 +181,10 @@ int km_handle_notify(struct kmodel *km, int32_t code, const void *p,
 			memcpy(&o, p, sizeof(o));
 			res = km_inode_get(km, o.ino) ? 0 : -ENOENT;
 		}
-	} else if (code == FUSE_NOTIFY_INVAL_ENTRY || code == FUSE_NOTIFY_DELETE) {
-		/* the model keeps no dentry cache: always fresh lookups */
-		res = len >= sizeof(struct fuse_notify_inval_entry_out) ? 0 : -EINVAL;
+	} else if (code == FUSE_NOTIFY_INVAL_ENTRY) {
+		res = inval_entry(km, p, len, false);
+	} else if (code == FUSE_NOTIFY_DELETE) {
+		res = inval_entry(km, p, len, true);
 	} else if (code >= FUSE_NOTIFY_POLL && code <= FUSE_NOTIFY_PRUNE) {
 		/* stock codes without model state (poll, store, retrieve, ...) */
 		km_err(km, "notification %d accepted, not modelled", code);

@@ -640,6 +640,52 @@ static void test_readdir(void)
 	unlink(s.dev_path);
 }
 
+/* Entries are cached for entry_valid; INVAL_ENTRY drops them. */
+static int inval_at_release(struct fake_srv *s, const struct fuse_in_header *h,
+			    const void *in, size_t inlen)
+{
+	struct {
+		struct fuse_notify_inval_entry_out o;
+		char name[2];
+	} m;
+
+	(void)in; (void)inlen;
+	if (h->opcode != FUSE_RELEASE || !s->priv)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.o.parent = FUSE_ROOT_ID;
+	m.o.namelen = 1;
+	m.name[0] = 'f';
+	fs_notify(s, FUSE_NOTIFY_INVAL_ENTRY, &m, sizeof(m.o) + 2);
+	return 0;
+}
+
+static void test_dentry_cache(void)
+{
+	static uint8_t buf[4096];
+	struct fake_srv s;
+	struct kmodel *km;
+	int flag = 1;
+
+	iomap_setup(&s, "dc");
+	s.entry_valid = 60;
+	s.hook = inval_at_release;
+	km = start("stock", &s, NULL);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(kmodel_count(km, FUSE_LOOKUP) == 1);	/* cached dentry */
+	s.priv = &flag;		/* next RELEASE invalidates the entry */
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(kmodel_last_notify_error(km) == 0);
+	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
+	CHECK(kmodel_count(km, FUSE_LOOKUP) == 2);
+	stop(km, &s);
+	unlink(s.dev_path);
+}
+
 int main(void)
 {
 	test_iomap_read();
@@ -664,6 +710,7 @@ int main(void)
 	test_iomap_needs_exclusive();
 	test_classic_write();
 	test_readdir();
+	test_dentry_cache();
 	printf(fails ? "%d checks failed\n" : "all dataflow checks passed\n",
 	       fails);
 	return fails ? 1 : 0;

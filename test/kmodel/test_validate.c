@@ -383,6 +383,23 @@ DEVINV_CASE(v_unknown, dv.dev = 4)
 DEVINV_CASE(v_past_end, dv.range.offset = 8 * MIB)
 DEVINV_CASE(v_reserved_size, notify_len = sizeof(dv) + 8)
 
+static void e_inval_entry_len(struct fake_srv *s, struct kmodel_opts *o)
+{
+	struct fuse_notify_inval_entry_out e;
+
+	(void)o;
+	s->dev_path = devfile;
+	memset(&e, 0, sizeof(e));
+	e.parent = FUSE_ROOT_ID;
+	e.namelen = 1;
+	memcpy(notify_buf, &e, sizeof(e));
+	notify_buf[sizeof(e)] = 'f';
+	notify_buf[sizeof(e) + 1] = 'g';	/* no NUL after the name */
+	notify_len = sizeof(e) + 2;
+	notify_code = FUSE_NOTIFY_INVAL_ENTRY;
+	s->hook = hook_notify_at_open;
+}
+
 /* budget: nine unmergeable 32-byte records with a 256-byte budget */
 static int hook_many_upserts(struct fake_srv *s, const struct fuse_in_header *h,
 			     const void *in, size_t n)
@@ -870,6 +887,7 @@ static const struct vcase cases[] = {
 	{ "inval: length not aligned", "iomap-v7", i_len, act_notify, -EUCLEAN, false },
 	{ "inval: unknown nodeid", "iomap-v7", i_nodeid, act_notify, -ESTALE, false },
 	{ "inval: size not exact", "iomap-v7", i_size, act_notify, -EINVAL, false },
+	{ "inval_entry: name not NUL-terminated", "stock", e_inval_entry_len, act_notify, -EINVAL, false },
 	/* DEV_INVAL (spec 4.2) */
 	{ "dev_inval: accepted", "iomap-v7", v_ok, act_notify, 0, false },
 	{ "dev_inval: device 0", "iomap-v7", v_dev0, act_notify, -EINVAL, false },
