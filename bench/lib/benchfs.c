@@ -9,7 +9,8 @@
  * library share, so the same source is built against both and the two
  * binaries differ only in the library under them:
  *
- *   benchfs --source=DIR [--no-writeback] [fuse options] <mountpoint>
+ *   benchfs --source=DIR [--no-writeback] [--no-splice] [fuse options]
+ *           <mountpoint>
  *
  * Node ids are counters looked up in a hash table (never pointers).
  * Operations: lookup, forget(_multi), getattr, setattr, mkdir, unlink,
@@ -57,6 +58,7 @@ static struct {
 	uint64_t next_id;
 	struct bf_inode root;
 	int writeback;
+	int splice;
 } bf = { .lock = PTHREAD_MUTEX_INITIALIZER, .next_id = 2 };
 
 static size_t bf_hid(uint64_t id)
@@ -205,9 +207,10 @@ static int bf_do_lookup(struct bf_inode *p, const char *name,
 static void bf_init(void *userdata, struct fuse_conn_info *conn)
 {
 	/* Legacy want bits: understood by 3.14 and by 3.18-compatible libs. */
-	conn->want |= conn->capable & (FUSE_CAP_SPLICE_READ |
-				       FUSE_CAP_SPLICE_WRITE |
-				       FUSE_CAP_SPLICE_MOVE);
+	if (bf.splice)
+		conn->want |= conn->capable & (FUSE_CAP_SPLICE_READ |
+					       FUSE_CAP_SPLICE_WRITE |
+					       FUSE_CAP_SPLICE_MOVE);
 	if (bf.writeback)
 		conn->want |= conn->capable & FUSE_CAP_WRITEBACK_CACHE;
 }
@@ -594,11 +597,13 @@ static const struct fuse_lowlevel_ops bf_ops = {
 struct bf_opts {
 	const char *source;
 	int no_writeback;
+	int no_splice;
 };
 
 static const struct fuse_opt bf_opt_spec[] = {
 	{ "--source=%s", offsetof(struct bf_opts, source), 0 },
 	{ "--no-writeback", offsetof(struct bf_opts, no_writeback), 1 },
+	{ "--no-splice", offsetof(struct bf_opts, no_splice), 1 },
 	FUSE_OPT_END
 };
 
@@ -613,7 +618,7 @@ static int bf_run(struct fuse_args *args)
 		return 1;
 	if (opts.show_help || opts.show_version || !opts.mountpoint) {
 		printf("usage: benchfs --source=DIR [--no-writeback] "
-		       "[options] <mountpoint>\n");
+		       "[--no-splice] [options] <mountpoint>\n");
 		fuse_cmdline_help();
 		fuse_lowlevel_help();
 		ret = opts.show_help || opts.show_version ? 0 : 1;
@@ -666,6 +671,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	bf.writeback = !o.no_writeback;
+	bf.splice = !o.no_splice;
 	bf.root.fd = open(o.source, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (bf.root.fd == -1 || fstat(bf.root.fd, &st)) {
 		perror(o.source);
