@@ -63,6 +63,17 @@ static void usage(const char *prog)
 	       prog, FAMFS_SYSTEM_UUID_FILE);
 }
 
+/* Whether an -o option starting with @p name was given. */
+static bool has_opt(const struct fuse_args *args, const char *name)
+{
+	int i;
+
+	for (i = 1; i < args->argc; i++)
+		if (strstr(args->argv[i], name))
+			return true;
+	return false;
+}
+
 static void ns_log(void *ctx, int level, const char *msg)
 {
 	fuse_log(level == 0 ? FUSE_LOG_ERR :
@@ -158,6 +169,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "famfs-fuse: cannot install the SIGBUS guard\n");
 		goto out_fs;
 	}
+
+	/* Name the mount after the device (type fuse.famfs) so the famfs
+	 * tool can find the device from a mount point. */
+	if (!has_opt(&args, "fsname=") && !strchr(cfg.device, ',')) {
+		char *real = realpath(cfg.device, NULL);
+		char *opt = NULL;
+
+		if (real && asprintf(&opt, "-ofsname=%s", real) > 0)
+			fuse_opt_add_arg(&args, opt);
+		free(opt);
+		free(real);
+	}
+	if (!has_opt(&args, "subtype="))
+		fuse_opt_add_arg(&args, "-osubtype=famfs");
 
 	ff.se = fuse_session_new(&args, &ff_ops, sizeof(ff_ops), &ff);
 	if (!ff.se)

@@ -291,6 +291,16 @@ def test_hosts(env, cenv):
             time.sleep(0.02)
         print('client saw new files within %.3f s (periodic %.3f s)' %
               (worst, time.monotonic() - t0))
+        # the tools accept a mount point for DEVICE
+        run([TOOL, 'creat', '-s', '4096', '-S', '9', m_mnt, 'shared/via'],
+            env=env)
+        t0 = time.monotonic()
+        while not os.path.exists(os.path.join(c_mnt, 'shared/via')):
+            check(time.monotonic() - t0 < 1.0, 'via mount point: > 1 s')
+            time.sleep(0.01)
+        check(run([TOOL, 'cat', c_mnt, 'shared/via']).stdout ==
+              open(os.path.join(c_mnt, 'shared/via'), 'rb').read(),
+              'cat through a mount point')
         # data: written through the master mount, read on the client
         with open(os.path.join(c_mnt, 'shared/n1'), 'rb') as fh:
             fh.read()

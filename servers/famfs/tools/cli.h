@@ -30,6 +30,13 @@ int cli_parse_size(const char *s, uint64_t *out);
 /** Parse an unsigned number (strtoull base 0: 0x.. and 0.. octal work). */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/**
+ * The device to use for a DEVICE argument: the argument itself, or, when
+ * it is the mount point of a famfs-fuse mount (type fuse.famfs or fuse.famfs-fuse), the
+ * device that mount serves (its fsname).
+ */
+const char *cli_device(const char *arg);
+
 /** Print "famfs <cmd>: <msg>" to stderr. */
 void cli_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

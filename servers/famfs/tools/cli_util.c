@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "famfs_le.h"
@@ -114,4 +115,33 @@ void cli_pattern_fill(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
 		off += n;
 		len -= n;
 	}
+}
+
+const char *cli_device(const char *arg)
+{
+	static char dev[4096];
+	char line[8192], real[4096], mnt[4096], type[256], src[4096];
+	struct stat st;
+	FILE *f;
+
+	if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    !realpath(arg, real))
+		return arg;
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return arg;
+	dev[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+
+		/* id parent maj:min root mountpoint ... - type source opts */
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%255s %4095s", type, src) != 2)
+			continue;
+		if (!strcmp(mnt, real) && (!strcmp(type, "fuse.famfs") ||
+					   !strcmp(type, "fuse.famfs-fuse")))
+			snprintf(dev, sizeof(dev), "%s", src);
+	}
+	fclose(f);
+	return dev[0] ? dev : arg;
 }

@@ -30,7 +30,7 @@ int cmd_cat(int argc, char **argv)
 
 	if (argc != 3)
 		return 2;
-	rc = famfs_fs_open(argv[1], false, &fs, why);
+	rc = famfs_fs_open(cli_device(argv[1]), false, &fs, why);
 	if (rc) {
 		cli_err("cat", "%s", why);
 		return 1;

@@ -198,7 +198,7 @@ int cmd_cp(int argc, char **argv)
 	nsrc = argc - optind - 2;
 	if (nsrc < 1)
 		return 2;
-	rc = famfs_wsess_open(&s, argv[optind], false, why);
+	rc = famfs_wsess_open(&s, cli_device(argv[optind]), false, why);
 	if (rc) {
 		cli_err("cp", "%s", why);
 		return 1;

@@ -89,7 +89,7 @@ int cmd_creat(int argc, char **argv)
 			cli_err("creat", "-s SIZE (> 0) is required");
 		return 2;
 	}
-	rc = famfs_wsess_open(&s, argv[optind], false, why);
+	rc = famfs_wsess_open(&s, cli_device(argv[optind]), false, why);
 	if (rc) {
 		cli_err("creat", "%s", why);
 		return 1;

@@ -57,7 +57,7 @@ int cmd_dump(int argc, char **argv)
 
 	if (argc != 2)
 		return 2;
-	rc = famfs_fs_open(argv[1], false, &fs, why);
+	rc = famfs_fs_open(cli_device(argv[1]), false, &fs, why);
 	if (rc) {
 		cli_err("dump", "%s", why);
 		return 1;

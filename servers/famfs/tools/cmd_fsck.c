@@ -35,7 +35,7 @@ int cmd_fsck(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return 2;
-	rc = famfs_fs_open(argv[optind], false, &fs, why);
+	rc = famfs_fs_open(cli_device(argv[optind]), false, &fs, why);
 	if (rc) {
 		cli_err("fsck", "%s", why);
 		return 1;

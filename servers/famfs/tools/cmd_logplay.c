@@ -66,7 +66,7 @@ int cmd_logplay(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return 2;
-	rc = famfs_fs_open(argv[optind], false, &fs, why);
+	rc = famfs_fs_open(cli_device(argv[optind]), false, &fs, why);
 	if (rc) {
 		cli_err("logplay", "%s", why);
 		return 1;

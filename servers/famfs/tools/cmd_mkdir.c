@@ -45,7 +45,7 @@ int cmd_mkdir(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return 2;
-	rc = famfs_wsess_open(&s, argv[optind], false, why);
+	rc = famfs_wsess_open(&s, cli_device(argv[optind]), false, why);
 	if (rc) {
 		cli_err("mkdir", "%s", why);
 		return 1;

@@ -33,6 +33,7 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  famfs %s %s\n", cmds[i].name, cmds[i].usage);
 	fprintf(f, "PATH and DEST are relative to the file-system root.\n"
+		   "DEVICE may also be the mount point of a famfs-fuse mount.\n"
 		   "The master role is this host's system uuid (%s, or the file\n"
 		   "named by $FAMFS_SYSTEM_UUID_FILE) matching the superblock.\n",
 		"/opt/famfs/system_uuid");
