@@ -171,6 +171,59 @@ static int open_path(struct kmodel *km, const char *path, bool write,
 	return km_open(km, *ino, write, fh);
 }
 
+struct kmodel_file {
+	struct kmodel *km;
+	struct km_inode *ino;
+	uint64_t fh;
+	bool write;
+};
+
+struct kmodel_file *kmodel_open(struct kmodel *km, const char *path,
+				bool write, int *err)
+{
+	struct kmodel_file *f = calloc(1, sizeof(*f));
+	int res;
+
+	if (!f) {
+		if (err)
+			*err = -ENOMEM;
+		return NULL;
+	}
+	res = open_path(km, path, write, &f->ino, &f->fh);
+	if (res) {
+		free(f);
+		if (err)
+			*err = res;
+		return NULL;
+	}
+	f->km = km;
+	f->write = write;
+	return f;
+}
+
+ssize_t kmodel_pread(struct kmodel_file *f, uint64_t off, size_t len,
+		     void *buf)
+{
+	return file_rw(f->km, f->ino, f->fh, off, len, buf, false);
+}
+
+ssize_t kmodel_pwrite(struct kmodel_file *f, uint64_t off, size_t len,
+		      const void *buf)
+{
+	if (!f->write)
+		return -EBADF;
+	return file_rw(f->km, f->ino, f->fh, off, len, (void *)buf, true);
+}
+
+int kmodel_close(struct kmodel_file *f)
+{
+	if (!f)
+		return 0;
+	km_release(f->km, f->ino, f->fh);
+	free(f);
+	return 0;
+}
+
 ssize_t kmodel_read(struct kmodel *km, const char *path, uint64_t off,
 		    size_t len, void *buf)
 {

@@ -90,6 +90,24 @@ int kmodel_stat(struct kmodel *km, const char *path, uint64_t *size,
 ssize_t kmodel_read(struct kmodel *km, const char *path, uint64_t off,
 		    size_t len, void *buf);
 
+/** An open file of the model (OPEN done, RELEASE at kmodel_close()). */
+struct kmodel_file;
+
+/**
+ * Open @path once for many reads (as an application would): LOOKUP (unless
+ * the dentry is cached), OPEN, and GET_FMAP on famfs. NULL with *@err set.
+ */
+struct kmodel_file *kmodel_open(struct kmodel *km, const char *path,
+				bool write, int *err);
+/** Read through an open file; bytes or -errno. */
+ssize_t kmodel_pread(struct kmodel_file *f, uint64_t off, size_t len,
+		     void *buf);
+/** Buffered write through a file opened for writing; -EBADF otherwise. */
+ssize_t kmodel_pwrite(struct kmodel_file *f, uint64_t off, size_t len,
+		      const void *buf);
+/** FLUSH and RELEASE, free @f. */
+int kmodel_close(struct kmodel_file *f);
+
 /**
  * Like kmodel_read() for a node id the model has looked up (kmodel_lookup());
  * -ESTALE for a node it does not know.

@@ -94,6 +94,20 @@ static void test_iomap_read(void)
 		CHECK(pattern_ok(buf, 4096, 4096));
 		CHECK(kmodel_read_node(km, 99, 0, 10, buf) == -ESTALE);
 	}
+	{
+		struct kmodel_file *kf = kmodel_open(km, "/f", false, NULL);
+		uint64_t opens = kmodel_count(km, FUSE_OPEN);
+
+		CHECK(kf != NULL);
+		if (kf) {
+			CHECK(kmodel_pread(kf, 8192, 4096, buf) == 4096);
+			CHECK(pattern_ok(buf, 8192, 4096));
+			CHECK(kmodel_pread(kf, 0, 4096, buf) == 4096);
+			CHECK(kmodel_pwrite(kf, 0, 1, buf) == -EBADF);
+			CHECK(kmodel_count(km, FUSE_OPEN) == opens);
+			CHECK(kmodel_close(kf) == 0);
+		}
+	}
 	/* reads stop at EOF */
 	CHECK(kmodel_read(km, "/f", (1 << 20) - 10, 100, buf) == 10);
 	stop(km, &s);
