@@ -285,7 +285,7 @@ static int gen_stopping(struct fuse_session *se, void *userdata)
 
 struct gen_opts {
 	double interval;
-	const char *mode;
+	char *mode;
 };
 
 static const struct fuse_opt gen_opt_spec[] = {
@@ -303,10 +303,15 @@ int main(int argc, char *argv[])
 	if (fuse_opt_parse(&args, &opts, gen_opt_spec, NULL) == -1)
 		return 1;
 	if (!opts.mode)
-		opts.mode = "inval";
+		opts.mode = strdup("inval");
+	if (!opts.mode) {
+		fuse_opt_free_args(&args);
+		return 1;
+	}
 	if (!(opts.interval >= 0.01 && opts.interval <= 3600)) {
 		fprintf(stderr, "notify_inval_inode: --interval must be "
 			"between 0.01 and 3600\n");
+		free(opts.mode);
 		fuse_opt_free_args(&args);
 		return 1;
 	}
@@ -319,9 +324,11 @@ int main(int argc, char *argv[])
 	} else {
 		fprintf(stderr, "notify_inval_inode: --mode must be inval, "
 			"store or none\n");
+		free(opts.mode);
 		fuse_opt_free_args(&args);
 		return 1;
 	}
+	free(opts.mode);
 	g.interval = opts.interval;
 	gen_update_locked();
 	return ll_run(&args, "usage: notify_inval_inode [--interval=SEC] "
