@@ -203,15 +203,15 @@ done
 
 {
 	echo "bench/lib: $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, fio $(fio --version | sed 's/fio-//'), REPS=$REPS RUNTIME=${RUNTIME}s SIZE=${SIZE_MB}MiB NFILES=$NFILES"
-	python3 - "$RES" <<'PY'
+	python3 - "$RES" "$NFILES" <<'PY'
 import sys, statistics
 rows = [('rr4k-dio1', '4k randread O_DIRECT QD1, IOPS'),
         ('rr4k-dio16', '4k randread O_DIRECT QD16 libaio, IOPS'),
         ('sr1m', '1 MiB seq read, MiB/s'),
         ('sw1m', '1 MiB seq write (+fsync), MiB/s'),
-        ('create', 'create %s files, ops/s'),
-        ('stat', 'stat files, ops/s'),
-        ('delete', 'unlink files, ops/s')]
+        ('create', 'create NFILES files, ops/s'),
+        ('stat', 'stat NFILES files, ops/s'),
+        ('delete', 'unlink NFILES files, ops/s')]
 vals = {}
 for line in open(sys.argv[1]):
     cfg, w, v = line.rstrip('\n').split('\t')
@@ -238,7 +238,8 @@ for w, label in rows:
     o, ot = med('devfuse', w)
     u, ut = med('uring', w)
     print('| %s | %s | %s | %s | %s | %s |' % (
-        label.replace('%s ', ''), dt, ot, ut, ratio(o, d), ratio(u, o)))
+        label.replace('NFILES', sys.argv[2]), dt, ot, ut, ratio(o, d),
+        ratio(u, o)))
 PY
 	sed 's/^/note: /' "$NOTES" | sort -u
 } | tee "${OUT:-/dev/null}"
