@@ -97,6 +97,9 @@ n = os.copy_file_range(a, b, 20000)
 assert n == 20000, n
 PY
 	cmp "$M/rand" "$M/cfr" || fail "copy_file_range content"
+	# random writes/truncates/punches against a model
+	python3 "$TESTDIR/randio.py" "$M/randio" 1 || fail "randio"
+	python3 "$TESTDIR/randio.py" "$M/randio2" 2 || fail "randio 2"
 	# open-unlinked file stays readable
 	exec 9<"$M/cfr"; rm "$M/cfr"; cmp <(cat <&9) "$WORK/exp" || fail "unlinked open"; exec 9<&-
 	sync
