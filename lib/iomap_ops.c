@@ -206,9 +206,13 @@ static void do_get_fmap(fuse_req_t req, struct fuse_iomap *im, uint64_t ino,
 	/*
 	 * V10 and post-V10 both say minor 46; post-V10 sends GET_FMAP with an
 	 * in-arg carrying its buffer size (spec 6.2). The request tells which.
+	 * Of the two stored post-V10 variants one refuses interleaves; both
+	 * accept simple extents without a cap, so stripes are unrolled (the
+	 * "simple" table) and either variant takes the fmap.
 	 */
 	if (fixed_len) {
-		const struct fuse_dialect *post = fuse_dialect_get(FUSE_DIALECT_FAMFS_POST_V10);
+		const struct fuse_dialect *post =
+			fuse_dialect_get(FUSE_DIALECT_FAMFS_POST_V10_SIMPLE);
 
 		if (post && fixed_len >= post->size.get_fmap_in && d != post && !d->bpf) {
 			im->dialect = d = post;

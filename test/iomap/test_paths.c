@@ -107,6 +107,8 @@ static const struct pcase cases[] = {
 	{ "famfs V10 kernel without CAP_SYS_RAWIO", "famfs-v10", true, NULL, true, true, false, EXPECT_CLASSIC },
 	{ "famfs V10 kernel, block server", "famfs-v10", false, NULL, true, true, true, EXPECT_CLASSIC },
 	{ "famfs post-V10 push kernel", "famfs-post-v10", true, NULL, true, true, true, EXPECT_FMAP },
+	/* the post-V10 variant without interleave: stripes are unrolled into simple extents */
+	{ "famfs post-V10 simple-only kernel", "famfs-post-v10-simple", true, NULL, true, true, true, EXPECT_FMAP },
 	/* BPF dialects: no struct_ops type in this kernel's BTF -> the fallback */
 	{ "iomap+BPF kernel, no program: iomap upcalls", "iomap-v7-bpf", false, NULL, true, true, true, EXPECT_IOMAP },
 	{ "iomap+BPF kernel, -o iomap=bpf: upcalls", "iomap-v7-bpf", false, "bpf", true, true, true, EXPECT_IOMAP },
