@@ -74,10 +74,17 @@ concurrent() {
 	for i in $(seq 16); do
 		cmp -s "$WORK/ref$i" "$WORK/out$i" || fail "$tag: data of slow$i"
 	done
-	local conc threads
+	local conc threads devfds
 	conc=$(stat_field maxconc)
 	threads=$(ls /proc/"$PID"/task | wc -l)
-	echo "$tag: max requests in flight $conc, threads $threads"
+	devfds=$(ls -l /proc/"$PID"/fd | grep -c '/dev/fuse')
+	echo "$tag: max requests in flight $conc, threads $threads, /dev/fuse fds $devfds"
+	case "$*" in
+	*clone_fd*)
+		[ "$devfds" -ge 2 ] || fail "$tag: clone_fd but one /dev/fuse fd";;
+	*)
+		[ "$devfds" = 1 ] || fail "$tag: $devfds /dev/fuse fds without clone_fd";;
+	esac
 	[ "$conc" -le "$max" ] || fail "$tag: $conc in flight > max_threads $max"
 	[ "$conc" -ge 2 ] || fail "$tag: no concurrency ($conc)"
 	# workers + the waiting main thread
