@@ -85,14 +85,23 @@ int famfs_wsess_mkdir(struct famfs_wsess *s, const char *path, mode_t mode,
 		      uid_t uid, gid_t gid, bool parents, char *why);
 
 /**
- * Create a file: allocate (per s->alloc.ia), log it, add it to the
- * namespace. The data is not touched.
+ * Fills a new file's space before it is logged.
+ * @return 0 or -errno (the file is then not created)
+ */
+typedef int (*famfs_fill_fn)(struct famfs_dev *d, const struct famfs_layout *l,
+			     void *ctx);
+
+/**
+ * Create a file: allocate (per s->alloc.ia), call @p fill (if not NULL) to
+ * write and flush the contents at the allocated offsets, then log it and
+ * add it to the namespace. Because the data is in place before the entry
+ * exists, no reader (on any host) ever sees the file without its contents.
  * @param out receives the new node
  * @return 0 or -errno with @p why set; on failure nothing is logged
  */
 int famfs_wsess_creat(struct famfs_wsess *s, const char *path, uint64_t size,
-		      mode_t mode, uid_t uid, gid_t gid,
-		      struct famfs_node **out, char *why);
+		      mode_t mode, uid_t uid, gid_t gid, famfs_fill_fn fill,
+		      void *fill_ctx, struct famfs_node **out, char *why);
 
 /**
  * Write @p len bytes at file offset @p off of a file through its layout

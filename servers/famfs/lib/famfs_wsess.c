@@ -227,15 +227,26 @@ int famfs_wsess_mkdir(struct famfs_wsess *s, const char *in, mode_t mode,
 	}
 }
 
+static void release(struct famfs_wsess *s, const struct famfs_layout *l)
+{
+	unsigned int i;
+	uint64_t k, b;
+
+	for (i = 0; i < l->next; i++) {
+		b = l->ext[i].offset / FAMFS_ALLOC_UNIT;
+		for (k = 0; k < l->ext[i].len / FAMFS_ALLOC_UNIT; k++)
+			s->alloc.bm.bits[(b + k) >> 3] &= ~(1u << ((b + k) & 7));
+	}
+}
+
 int famfs_wsess_creat(struct famfs_wsess *s, const char *in, uint64_t size,
-		      mode_t mode, uid_t uid, gid_t gid,
-		      struct famfs_node **out, char *why)
+		      mode_t mode, uid_t uid, gid_t gid, famfs_fill_fn fill,
+		      void *fill_ctx, struct famfs_node **out, char *why)
 {
 	char path[FAMFS_RELPATH_LEN], reason[FAMFS_WHY_LEN];
 	struct famfs_log_hdr h;
 	struct famfs_entry e;
 	struct famfs_node *p;
-	unsigned int i;
 	int rc, err;
 
 	rc = canon(in, path, why);
@@ -271,18 +282,29 @@ int famfs_wsess_creat(struct famfs_wsess *s, const char *in, uint64_t size,
 		snprintf(why, FAMFS_WHY_LEN, "%s: %s", path, reason);
 		return rc;
 	}
+	/* self-check of the allocator; also fills layout.start[] */
+	rc = famfs_layout_validate(&e.file.layout, s->fs.sb.dev_size, reason,
+				   sizeof(reason));
+	if (rc) {
+		snprintf(why, FAMFS_WHY_LEN, "%s: allocator bug: %s", path,
+			 reason);
+		release(s, &e.file.layout);
+		return -EIO;
+	}
+	if (fill) {
+		rc = fill(&s->fs.dev, &e.file.layout, fill_ctx);
+		if (rc) {
+			snprintf(why, FAMFS_WHY_LEN,
+				 "%s: writing the contents failed: %s", path,
+				 strerror(-rc));
+			release(s, &e.file.layout);
+			return rc;
+		}
+	}
 	rc = log_and_apply(s, &e, why);
 	if (rc) {
 		/* give the units back; the session's bitmap must stay true */
-		for (i = 0; i < e.file.layout.next; i++) {
-			uint64_t k, b = e.file.layout.ext[i].offset /
-					FAMFS_ALLOC_UNIT;
-
-			for (k = 0; k < e.file.layout.ext[i].len /
-					FAMFS_ALLOC_UNIT; k++)
-				s->alloc.bm.bits[(b + k) >> 3] &=
-					~(1u << ((b + k) & 7));
-		}
+		release(s, &e.file.layout);
 		return rc;
 	}
 	*out = famfs_ns_resolve(&s->ns, path, &err);

@@ -301,6 +301,32 @@ def test_hosts(env, cenv):
         check(run([TOOL, 'cat', c_mnt, 'shared/via']).stdout ==
               open(os.path.join(c_mnt, 'shared/via'), 'rb').read(),
               'cat through a mount point')
+        # a client reading while the master copies files in: a file is
+        # never visible before its contents
+        src = os.path.join(SCRATCH, 'mnt-src')
+        os.makedirs(src, exist_ok=True)
+        for i in range(100):
+            with open(os.path.join(src, 'c%03d' % i), 'w') as fh:
+                fh.write('content of c%03d\n' % i)
+        run([TOOL, 'mkdir', img, 'busy'], env=env)
+        cp = subprocess.Popen([TOOL, 'cp', img] +
+                              [os.path.join(src, 'c%03d' % i)
+                               for i in range(100)] + ['busy'], env=env,
+                              stderr=subprocess.PIPE)
+        bad, seen, rounds = [], set(), 0
+        while cp.poll() is None or rounds < 3:
+            if cp.poll() is not None:
+                rounds += 1
+            for n in os.listdir(os.path.join(c_mnt, 'busy')):
+                with open(os.path.join(c_mnt, 'busy', n)) as fh:
+                    got = fh.read()
+                seen.add(n)
+                if got != 'content of %s\n' % n:
+                    bad.append((n, got))
+        check(cp.wait() == 0, 'cp failed: %r' % cp.stderr.read())
+        check(not bad, 'client saw files before their contents: %r' %
+              bad[:3])
+        check(len(seen) == 100, 'client saw %d of 100 files' % len(seen))
         # data: written through the master mount, read on the client
         with open(os.path.join(c_mnt, 'shared/n1'), 'rb') as fh:
             fh.read()

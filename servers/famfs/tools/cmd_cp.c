@@ -5,8 +5,10 @@
  * Like cp(1): with one source and a DEST that does not exist, DEST is the
  * new name; otherwise DEST must be a directory and sources go inside it.
  * Each file gets a famfs file of the same size (empty files are skipped, as
- * the reference does) and its bytes are written straight to the device at
- * the allocated offsets. Directories need -r and become logged mkdirs.
+ * the reference does). Its bytes are written straight to the device at the
+ * allocated offsets and flushed BEFORE its log entry is appended, so no
+ * reader ever sees the file without its contents (the reference logs
+ * first and copies after). Directories need -r and become logged mkdirs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,42 +30,50 @@ struct cp_opts {
 	uint64_t mode, uid, gid;
 };
 
-static int copy_data(struct famfs_wsess *s, struct famfs_node *n, int fd,
-		     const char *src)
+struct copy_src {
+	int fd;
+	const char *path;
+};
+
+/* Copy the source into the new file's space and flush, before it is
+ * logged (famfs_wsess_creat calls this). */
+static int copy_data(struct famfs_dev *d, const struct famfs_layout *l,
+		     void *ctx)
 {
 	static uint8_t buf[1 << 20];
+	const struct copy_src *src = ctx;
 	uint64_t off = 0;
 	ssize_t r;
+	int rc;
 
-	while (off < n->layout.size) {
-		size_t want = n->layout.size - off;
+	while (off < l->size) {
+		size_t want = l->size - off;
 
 		if (want > sizeof(buf))
 			want = sizeof(buf);
-		r = pread(fd, buf, want, off);
+		r = pread(src->fd, buf, want, off);
 		if (r < 0) {
-			cli_err("cp", "%s: read: %s", src, strerror(errno));
-			return -1;
+			rc = -errno;
+			cli_err("cp", "%s: read: %s", src->path, strerror(errno));
+			return rc;
 		}
 		if (r == 0) {
-			cli_err("cp", "%s: shrank while copying", src);
-			return -1;
+			cli_err("cp", "%s: shrank while copying", src->path);
+			return -EIO;
 		}
-		if (famfs_file_write(&s->fs.dev, &n->layout, off, buf, r))
-			return -1;
+		rc = famfs_file_write(d, l, off, buf, r);
+		if (rc)
+			return rc;
 		off += r;
 	}
-	if (famfs_file_sync(&s->fs.dev, &n->layout)) {
-		cli_err("cp", "%s: flush failed", src);
-		return -1;
-	}
-	return 0;
+	return famfs_file_sync(d, l);
 }
 
 static int copy_file(struct famfs_wsess *s, const struct cp_opts *o,
 		     const char *src, const struct stat *st, const char *dst)
 {
 	char why[FAMFS_WHY_LEN];
+	struct copy_src csrc;
 	struct famfs_node *n;
 	int fd, rc;
 
@@ -77,17 +87,17 @@ static int copy_file(struct famfs_wsess *s, const struct cp_opts *o,
 		cli_err("cp", "%s: %s", src, strerror(errno));
 		return -1;
 	}
+	csrc.fd = fd;
+	csrc.path = src;
 	rc = famfs_wsess_creat(s, dst, st->st_size,
 			       o->have_mode ? o->mode : (st->st_mode & 07777),
-			       o->uid, o->gid, &n, why);
+			       o->uid, o->gid, copy_data, &csrc, &n, why);
+	close(fd);
 	if (rc) {
 		cli_err("cp", "%s", why);
-		close(fd);
 		return rc == -ENOSPC ? -2 : -1;
 	}
-	rc = copy_data(s, n, fd, src);
-	close(fd);
-	return rc;
+	return 0;
 }
 
 static int copy_any(struct famfs_wsess *s, const struct cp_opts *o,

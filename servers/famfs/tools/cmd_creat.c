@@ -12,22 +12,23 @@
 #include "cli.h"
 #include "famfs_write.h"
 
-/* Fill a new file with the fixtures' pattern for @seed. */
-static int fill(struct famfs_wsess *s, const struct famfs_node *n,
-		uint64_t seed)
+/* Fill a new file with the fixtures' pattern for *seed, then flush. */
+static int fill(struct famfs_dev *d, const struct famfs_layout *l, void *ctx)
 {
 	static uint8_t buf[1 << 20];
-	uint64_t off, len;
+	uint64_t seed = *(uint64_t *)ctx, off, len;
+	int rc;
 
-	for (off = 0; off < n->layout.size; off += len) {
-		len = n->layout.size - off;
+	for (off = 0; off < l->size; off += len) {
+		len = l->size - off;
 		if (len > sizeof(buf))
 			len = sizeof(buf);
 		cli_pattern_fill(seed, off, buf, len);
-		if (famfs_file_write(&s->fs.dev, &n->layout, off, buf, len))
-			return -1;
+		rc = famfs_file_write(d, l, off, buf, len);
+		if (rc)
+			return rc;
 	}
-	return famfs_file_sync(&s->fs.dev, &n->layout);
+	return famfs_file_sync(d, l);
 }
 
 int cmd_creat(int argc, char **argv)
@@ -95,16 +96,10 @@ int cmd_creat(int argc, char **argv)
 		return 1;
 	}
 	s.alloc.ia = ia;
-	rc = famfs_wsess_creat(&s, argv[optind + 1], size, mode, uid, gid, &n,
-			       why);
+	rc = famfs_wsess_creat(&s, argv[optind + 1], size, mode, uid, gid,
+			       have_seed ? fill : NULL, &seed, &n, why);
 	if (rc) {
 		cli_err("creat", "%s", why);
-		famfs_wsess_close(&s);
-		return 1;
-	}
-	if (have_seed && fill(&s, n, seed)) {
-		cli_err("creat", "%s: writing the pattern failed",
-			argv[optind + 1]);
 		famfs_wsess_close(&s);
 		return 1;
 	}
