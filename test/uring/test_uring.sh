@@ -3,9 +3,13 @@
 #
 # FUSE-over-io_uring transport: mount uring_fs with -o io_uring and check
 # that requests really arrive through the ring (fuse_req_is_uring in the
-# server), that file operations and NOTIFY_RETRIEVE work over it, and that
-# with enable_uring=N the library falls back to /dev/fuse, logs why, and
-# still works.
+# server), that file operations and NOTIFY_RETRIEVE work over it, that
+# replies from other threads and replies built in the payload buffer work,
+# that SIGTERM stops the ring threads with both loops, and that the library
+# falls back to /dev/fuse, logs why, and still works when the kernel does
+# not offer io_uring (enable_uring=N) or when setting it up fails
+# (kernel.io_uring_disabled=2). Both knobs are global: they are restored
+# on exit, and only flipped for the few seconds a mount takes.
 #
 # usage: test_uring.sh PATH/TO/uring_fs
 set -u
