@@ -175,6 +175,8 @@ run_cfg() {
 
 	shift
 	echo "bench/lib: $cfg" >&2
+	# The parameter is global: another program may have reset it since.
+	[ "$cfg" = uring ] && [ -w "$URING_PARAM" ] && echo Y > "$URING_PARAM"
 	if ! start "$cfg" "$@"; then
 		na "$cfg"
 		return
@@ -186,6 +188,8 @@ run_cfg() {
 		na "$cfg"
 		return
 	fi
+	echo "$cfg: server threads: $(ps -L -o comm= -p "$PID" | sort | uniq -c |
+		awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')" >> "$NOTES"
 	workloads "$cfg"
 	stop
 }
