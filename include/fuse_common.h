@@ -223,6 +223,15 @@ struct fuse_loop_config_v1 {
 /** FUSE over io_uring (requested with -o io_uring). */
 #define FUSE_CAP_OVER_IO_URING		(1UL << 31)
 
+/**
+ * Values of fuse_conn_info.max_backing_stack_depth.  The kernel allows a
+ * stack of FILESYSTEM_MAX_STACK_DEPTH (2) including the FUSE layer.
+ */
+/** Backing files may not be on a stacked fs; others may stack over us */
+#define FUSE_BACKING_STACKED_UNDER	(0)
+/** Backing files may be on a stacked fs; nothing may stack over us */
+#define FUSE_BACKING_STACKED_OVER	(1)
+
 /* Flags of fuse_ioctl() (the same values as the kernel's) */
 #define FUSE_IOCTL_COMPAT	(1 << 0)
 #define FUSE_IOCTL_UNRESTRICTED	(1 << 1)
