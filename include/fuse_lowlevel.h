@@ -112,9 +112,10 @@ struct fuse_custom_io {
 	int (*clone_fd)(int master_fd);
 };
 
-/** Flags of entry expiry (kept for source compatibility) */
-enum fuse_expire_flags {
-	FUSE_LL_EXPIRE_ONLY	= (1 << 0),
+/** Kinds of directory entry notification (inval_entry / expire_entry) */
+enum fuse_notify_entry_flags {
+	FUSE_LL_INVALIDATE	= 0,		/**< drop the entry */
+	FUSE_LL_EXPIRE_ONLY	= (1 << 0),	/**< only mark it expired */
 };
 
 /* to_set flags of setattr() */
