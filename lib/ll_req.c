@@ -78,6 +78,11 @@ static void req_free_cached(struct fuse_req *req)
 		free(req);
 		return;
 	}
+	if (!req_cache) {
+		/* This thread may never have allocated: arm the drain. */
+		pthread_once(&req_cache_once, req_cache_key_init);
+		pthread_setspecific(req_cache_key, (void *)1);
+	}
 	req->bnext = req_cache;
 	req_cache = req;
 	req_cache_n++;
