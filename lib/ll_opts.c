@@ -38,8 +38,7 @@ int fuse_ll_parse_session_opts(struct fuse_session *se, struct fuse_args *args)
 	se->debug = o.debug;
 	se->allow_root = o.allow_root;
 	se->uring.enable = o.io_uring != 0;
+	/* As upstream: the depth alone does not turn io_uring on. */
 	se->uring.q_depth = o.io_uring_q_depth;
-	if (o.io_uring_q_depth && !o.io_uring)
-		se->uring.enable = true;
 	return 0;
 }
