@@ -356,17 +356,54 @@ static int f4_alloc_blockmap(struct f4 *f4, ext2_ino_t ino,
 static int f4_zero_partial(struct f4 *f4, ext2_ino_t ino,
 			   struct ext2_inode_large *in, uint64_t s, uint64_t e);
 
-/* Convert one unwritten block to written (extent files). */
+/*
+ * Convert [lblk, lblk + n) to written.  The range lies inside one
+ * unwritten extent (as f4_map_range reported it): the extent is split into
+ * an unwritten head, the written middle and an unwritten tail, with one
+ * leaf update instead of one per block.
+ */
 static int f4_mark_written(struct f4 *f4, ext2_ino_t ino,
-			   struct ext2_inode_large *in, blk64_t lblk, blk64_t pblk)
+			   struct ext2_inode_large *in, blk64_t lblk, blk64_t n)
 {
+	struct ext2fs_extent ex, head, mid, tail;
 	ext2_extent_handle_t h;
 	errcode_t err;
 
 	err = ext2fs_extent_open2(f4->fs, ino, (struct ext2_inode *)in, &h);
 	if (err)
 		return f4_err(f4, err, "extent open", ino);
-	err = ext2fs_extent_set_bmap(h, lblk, pblk, 0);
+	err = ext2fs_extent_goto2(h, 0, lblk);
+	if (!err)
+		err = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &ex);
+	if (err)
+		goto out;
+	if (!(ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT) || ex.e_lblk > lblk ||
+	    lblk + n > ex.e_lblk + ex.e_len) {
+		err = EXT2_ET_EXTENT_NOT_FOUND;
+		goto out;
+	}
+	head = ex;
+	head.e_len = (__u32)(lblk - ex.e_lblk);
+	mid.e_lblk = lblk;
+	mid.e_pblk = ex.e_pblk + (lblk - ex.e_lblk);
+	mid.e_len = (__u32)n;
+	mid.e_flags = 0;
+	tail = ex;
+	tail.e_lblk = lblk + n;
+	tail.e_pblk = mid.e_pblk + n;
+	tail.e_len = (__u32)(ex.e_lblk + ex.e_len - (lblk + n));
+	if (head.e_len) {
+		err = ext2fs_extent_replace(h, 0, &head);
+		if (!err)
+			err = ext2fs_extent_insert(h, EXT2_EXTENT_INSERT_AFTER, &mid);
+	} else {
+		err = ext2fs_extent_replace(h, 0, &mid);
+	}
+	if (!err && tail.e_len)
+		err = ext2fs_extent_insert(h, EXT2_EXTENT_INSERT_AFTER, &tail);
+	if (!err)
+		err = ext2fs_extent_fix_parents(h);
+out:
 	ext2fs_extent_free(h);
 	if (err)
 		return f4_err(f4, err, "extent convert", ino);
@@ -442,25 +479,31 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
 			}
 			continue;	/* now mapped: written by the next pass */
 		} else if (m.type == F4_MAP_UNWRITTEN) {
-			/* zero the unwritten block's other bytes, then convert */
-			s = lblk << f4->blockbits;
-			e = s + bs;
+			/*
+			 * Convert the part of the unwritten extent this write
+			 * covers; first zero the bytes of its edge blocks that
+			 * the write does not, as they become visible.
+			 */
+			blk64_t n = m.len;
+
+			s = (uint64_t)lblk << f4->blockbits;
 			if (cur > s) {
 				ret = f4_zero_phys(f4, (off_t)(m.pblk << f4->blockbits),
 						   cur - s);
 				if (ret)
 					return -ret;
 			}
+			e = (uint64_t)(lblk + n) << f4->blockbits;
 			if (end < e) {
-				ret = f4_zero_phys(f4, (off_t)((m.pblk << f4->blockbits) +
-						   (end - s)), e - end);
+				ret = f4_zero_phys(f4, (off_t)(((m.pblk + n) <<
+						   f4->blockbits) - (e - end)), e - end);
 				if (ret)
 					return -ret;
 			}
-			ret = f4_mark_written(f4, ino, &in, lblk, m.pblk);
+			ret = f4_mark_written(f4, ino, &in, lblk, n);
 			if (ret)
 				return -ret;
-			m.len = 1;
+			continue;	/* now mapped: written by the next pass */
 		} else if (m.type != F4_MAP_MAPPED) {
 			return -EIO;
 		}

@@ -358,6 +358,21 @@ int f4_fs_close(struct f4 *f4)
 	if (!fs)
 		return 0;
 	f4_dcache_destroy(f4);
+	/* unlinked inodes the kernel never forgot: free them now */
+	if (fs->flags & EXT2_FLAG_RW) {
+		unsigned int b;
+
+		for (b = 0; b < F4_NODE_BUCKETS; b++) {
+			struct f4_node *n;
+
+			while ((n = f4->nodes[b]) != NULL) {
+				f4->nodes[b] = n->next;
+				if (n->unlinked)
+					f4_free_inode(f4, n->ino);
+				free(n);
+			}
+		}
+	}
 	if (fs->flags & EXT2_FLAG_RW) {
 		if (!(fs->super->s_state & EXT2_ERROR_FS) && !f4->fs_errors)
 			fs->super->s_state |= EXT2_VALID_FS;
