@@ -7,6 +7,7 @@
 #include "iomap_wire_i.h"
 #include "fuse_log.h"
 #include "bpf/bpf_runtime_i.h"
+#include "kmodel_wire_i.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,8 +69,22 @@ static int iomap_init_hook(struct fuse_session *se, void *priv,
 	want.dax = (im->params.serves & FUSE_IOMAP_SERVES_DAX) &&
 		   mode != FUSE_IOMAP_MODE_IOMAP && mode != FUSE_IOMAP_MODE_CLASSIC;
 	want.bpf = mode == FUSE_IOMAP_MODE_AUTO || mode == FUSE_IOMAP_MODE_BPF;
-	want.bpf_iomap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_iomap_bpf_ops");
-	want.bpf_fmap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_dax_fmap_ops");
+	if (fuse_kmodel_is_model_fd(fuse_session_fd(se))) {
+		/*
+		 * Kernel-model session (test/kmodel): the model plays the
+		 * kernel, including its BTF, so ask it which struct_ops types
+		 * exist (KMW_BPF_PROBE) instead of reading this host's BTF.
+		 */
+		int sfd = fuse_session_fd(se);
+
+		want.bpf_iomap_avail = want.bpf &&
+			fuse_kmodel_bpf_probe(sfd, FUSE_BPF_FLAVOUR_IOMAP) == 1;
+		want.bpf_fmap_avail = want.bpf &&
+			fuse_kmodel_bpf_probe(sfd, FUSE_BPF_FLAVOUR_DAX_FMAP) == 1;
+	} else {
+		want.bpf_iomap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_iomap_bpf_ops");
+		want.bpf_fmap_avail = want.bpf && fuse_dialect_btf_has_type("fuse_dax_fmap_ops");
+	}
 
 	fuse_dialect_detect(in->major, in->minor, kflags,
 			    im->probe.done ? &im->probe : NULL, &want, &im->choice);
@@ -266,6 +281,39 @@ void iomap_bpf_attach_iomap(struct fuse_iomap *im)
 	}
 }
 
+/*
+ * Rewrite the device ids of a BPF record from the server's ids to the
+ * kernel's (iomap: BACKING_OPEN id; famfs: daxdev table slot), and
+ * recompute its device bitmap. -ENODEV when a device is not registered.
+ */
+static int bpf_record_kernel_devs(struct fuse_iomap *im, struct fuse_bpf_file *rec)
+{
+	bool fmap = im->path == FUSE_IOMAP_PATH_FMAP_BPF;
+	uint32_t i, *dev;
+
+	rec->dev_bitmap = 0;
+	for (i = 0; ; i++) {
+		if (rec->kind == FUSE_BPF_FILE_EXTENTS) {
+			if (i >= rec->u.ext.count)
+				break;
+			if (rec->u.ext.ext[i].type != FUSE_RES_TYPE_MAPPED &&
+			    rec->u.ext.ext[i].type != FUSE_RES_TYPE_UNWRITTEN)
+				continue;
+			dev = &rec->u.ext.ext[i].dev;
+		} else {
+			if (i >= rec->u.il.nstrips)
+				break;
+			dev = &rec->u.il.strip[i].dev;
+		}
+		*dev = fmap ? iomap_dax_index(im, *dev) : iomap_kernel_dev(im, *dev);
+		if (fmap ? *dev == UINT32_MAX : *dev == 0)
+			return -ENODEV;
+		if (*dev < 32)
+			rec->dev_bitmap |= 1u << *dev;
+	}
+	return 0;
+}
+
 /* Hand a file's layout to the attached program before its OPEN reply. */
 void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino)
 {
@@ -282,6 +330,13 @@ void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino)
 	else if (l && l->kind == IOMAP_LAYOUT_INTERLEAVE)
 		err = fuse_bpf_file_from_interleave(rec, ino, l->il);
 	pthread_rwlock_unlock(&im->layouts.lock);
+	/*
+	 * The program answers the kernel directly, so the record must name
+	 * devices as the kernel knows them (found by the kernel model running
+	 * the bytecode): the iomap backing id, or the famfs daxdev slot.
+	 */
+	if (!err)
+		err = bpf_record_kernel_devs(im, rec);
 	if (!err)
 		err = fuse_bpf_set_file(im->bpf, rec);
 	/* -E2BIG / -EBUSY: this file is served by upcalls, which stay available */

@@ -34,9 +34,41 @@ enum kmw_op {
 	KMW_DAXDEV_OPEN,	/**< arg: fuse_backing_map, index at byte 8 (u64); fd 2 = devdax */
 	KMW_SYNC_INIT,		/**< no arg */
 	KMW_MOUNT,		/**< no arg: the server is about to serve (send INIT now) */
+	/*
+	 * BPF mapping programs (spec 7.1, 7.2). No kernel here has the
+	 * struct_ops types, so on a model session the library's BPF runtime
+	 * (lib/bpf/bpf_runtime.c) registers its program with the model, which
+	 * plays the kernel's BTF and struct_ops registration, and writes the
+	 * per-file map records to the model instead of a kernel map. The model
+	 * runs the real resolver bytecode on those records (BPF_PROG_TEST_RUN).
+	 */
+	KMW_BPF_PROBE,		/**< arg: u32 FUSE_BPF_FLAVOUR_* bit; result 1 if the
+				     modelled kernel's BTF has that struct_ops type, else 0 */
+	KMW_BPF_REGISTER,	/**< payload: struct kmw_bpf_reg (load + attach) */
+	KMW_BPF_MAP_UPDATE,	/**< arg: u32 slot; payload: one map value
+				     (struct fuse_bpf_file, kmw_bpf_reg.value_size bytes) */
 };
 
-/** A control request (library -> model), 32 bytes. */
+/** Or'ed into kmw_req.op: the model sends no reply (and needs no reply socket). */
+#define KMW_NOREPLY	0x80000000U
+
+/** Largest payload after a struct kmw_req. */
+#define KMW_PAYLOAD_MAX	4096
+
+/** KMW_BPF_REGISTER payload, 32 bytes. */
+struct kmw_bpf_reg {
+	uint32_t	flavour;	/**< one FUSE_BPF_FLAVOUR_* bit */
+	uint32_t	nslots;		/**< max_entries of the per-file ARRAY map */
+	uint32_t	blkbits;	/**< the program's fuse_blkbits (iomap answers) */
+	uint32_t	value_size;	/**< bytes per map value (sizeof(struct fuse_bpf_file)) */
+	char		name[16];	/**< struct_ops name, NUL-terminated */
+};
+
+/**
+ * A control request (library -> model), 32 bytes, optionally followed in
+ * the same packet by a payload of at most #KMW_PAYLOAD_MAX bytes (only the
+ * KMW_BPF_REGISTER and KMW_BPF_MAP_UPDATE ops carry one).
+ */
 struct kmw_req {
 	uint32_t	magic;		/**< KMW_MAGIC */
 	uint32_t	op;		/**< enum kmw_op */
@@ -74,6 +106,24 @@ int fuse_kmodel_daxdev_open(int fd, int devfd, uint32_t index);
 
 /** Tell the model the server is ready for INIT. Returns 0 or -errno. */
 int fuse_kmodel_mounted(int fd);
+
+/**
+ * BPF on a model session: does the modelled kernel's BTF have the
+ * struct_ops type of @flavour (a FUSE_BPF_FLAVOUR_* bit)? 1, 0, or -errno
+ * (-ENOTTY from a model that predates these ops).
+ */
+int fuse_kmodel_bpf_probe(int fd, uint32_t flavour);
+
+/** Register (load and attach) a mapping program with the model. 0 or -errno. */
+int fuse_kmodel_bpf_register(int fd, const struct kmw_bpf_reg *reg);
+
+/**
+ * Write one per-file map value at @slot. With @wait 0 the update is posted
+ * without waiting for the answer (for callers that may run while the model
+ * is not reading, e.g. on FORGET); then 0 means "sent".
+ */
+int fuse_kmodel_bpf_map_update(int fd, uint32_t slot, const void *value,
+			       size_t len, int wait);
 
 /* lib/transport_kmodel_session.c (libfuse only) */
 struct fuse_session;

@@ -29,40 +29,52 @@ int fuse_kmodel_is_model_fd(int fd)
 	return S_ISSOCK(st.st_mode);
 }
 
-static int kmw_send(int fd, const struct kmw_req *req, int replyfd, int devfd)
+static int kmw_send(int fd, const struct kmw_req *req, const void *payload,
+		    size_t plen, int replyfd, int devfd)
 {
 	int fds[KMW_MAX_FDS] = { replyfd, devfd };
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * KMW_MAX_FDS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(*req) };
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)req, .iov_len = sizeof(*req) },
+		{ .iov_base = (void *)payload, .iov_len = plen },
+	};
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_iov = iov, .msg_iovlen = plen ? 2 : 1,
 		.msg_control = u.buf,
 	};
-	size_t nfds = devfd >= 0 ? 2 : 1;
+	size_t nfds = replyfd < 0 ? 0 : devfd >= 0 ? 2 : 1;
 	struct cmsghdr *cm;
 	ssize_t n;
 
 	memset(&u, 0, sizeof(u));
-	msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	if (nfds) {
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	} else {
+		msg.msg_control = NULL;
+	}
 	do {
 		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(*req) ? 0 : -EIO;
+	return n == (ssize_t)(sizeof(*req) + plen) ? 0 : -EIO;
 }
 
-/* One request/answer exchange. @out receives the reply's arg (16 bytes). */
-static int kmw_call(int fd, uint32_t op, const void *arg, size_t arglen,
-		    int devfd, void *out, size_t outlen)
+/*
+ * One request/answer exchange, with an optional payload after the request.
+ * @out receives the reply's arg (16 bytes).
+ */
+static int kmw_call_payload(int fd, uint32_t op, const void *arg, size_t arglen,
+			    const void *payload, size_t plen, int devfd,
+			    void *out, size_t outlen)
 {
 	struct kmw_req req;
 	struct kmw_reply rep;
@@ -70,7 +82,8 @@ static int kmw_call(int fd, uint32_t op, const void *arg, size_t arglen,
 	int sv[2], res;
 	ssize_t n;
 
-	if (arglen > sizeof(req.arg) || outlen > sizeof(rep.arg))
+	if (arglen > sizeof(req.arg) || outlen > sizeof(rep.arg) ||
+	    plen > KMW_PAYLOAD_MAX || (plen && !payload))
 		return -EINVAL;
 	memset(&req, 0, sizeof(req));
 	req.magic = KMW_MAGIC;
@@ -80,7 +93,7 @@ static int kmw_call(int fd, uint32_t op, const void *arg, size_t arglen,
 		memcpy(req.arg, arg, arglen);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	res = kmw_send(fd, &req, sv[1], devfd);
+	res = kmw_send(fd, &req, payload, plen, sv[1], devfd);
 	close(sv[1]);
 	if (res < 0)
 		goto out;
@@ -109,6 +122,12 @@ static int kmw_call(int fd, uint32_t op, const void *arg, size_t arglen,
 out:
 	close(sv[0]);
 	return res;
+}
+
+static int kmw_call(int fd, uint32_t op, const void *arg, size_t arglen,
+		    int devfd, void *out, size_t outlen)
+{
+	return kmw_call_payload(fd, op, arg, arglen, NULL, 0, devfd, out, outlen);
 }
 
 int fuse_kmodel_ioctl(int fd, unsigned long cmd, void *arg)
@@ -172,4 +191,36 @@ int fuse_kmodel_daxdev_open(int fd, int devfd, uint32_t index)
 int fuse_kmodel_mounted(int fd)
 {
 	return kmw_call(fd, KMW_MOUNT, NULL, 0, -1, NULL, 0);
+}
+
+int fuse_kmodel_bpf_probe(int fd, uint32_t flavour)
+{
+	return kmw_call(fd, KMW_BPF_PROBE, &flavour, sizeof(flavour), -1, NULL, 0);
+}
+
+int fuse_kmodel_bpf_register(int fd, const struct kmw_bpf_reg *reg)
+{
+	if (!reg)
+		return -EINVAL;
+	return kmw_call_payload(fd, KMW_BPF_REGISTER, NULL, 0, reg, sizeof(*reg),
+				-1, NULL, 0);
+}
+
+int fuse_kmodel_bpf_map_update(int fd, uint32_t slot, const void *value,
+			       size_t len, int wait)
+{
+	struct kmw_req req;
+
+	if (!value || len == 0 || len > KMW_PAYLOAD_MAX)
+		return -EINVAL;
+	if (wait)
+		return kmw_call_payload(fd, KMW_BPF_MAP_UPDATE, &slot, sizeof(slot),
+					value, len, -1, NULL, 0);
+	/* posted: no reply socket, the model answers nothing */
+	memset(&req, 0, sizeof(req));
+	req.magic = KMW_MAGIC;
+	req.op = KMW_BPF_MAP_UPDATE | KMW_NOREPLY;
+	req.seq = atomic_fetch_add(&kmw_seq, 1) + 1;
+	memcpy(req.arg, &slot, sizeof(slot));
+	return kmw_send(fd, &req, value, len, -1, -1);
 }

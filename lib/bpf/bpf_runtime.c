@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "fuse_log.h"
+#include "kmodel_wire_i.h"
 #include "bpf_runtime_i.h"
 #include "bpf/fuse_iomap_ops.skel.h"
 #include "bpf/fuse_dax_fmap_ops.skel.h"
@@ -35,6 +36,11 @@ struct fuse_bpf {
 	struct bpf_map *files;
 	uint32_t nslots;
 	uint64_t *owner;	/* nodeid per slot, 0 = free */
+	/*
+	 * Kernel-model session (test/kmodel): the program is registered with
+	 * the model and map values go over the model socket; -1 otherwise.
+	 */
+	int model_fd;
 };
 
 int fuse_bpf_built_in(const char **why)
@@ -311,6 +317,69 @@ static void attach_flavours(struct fuse_bpf *b, int fd,
 	}
 }
 
+/*
+ * Kernel-model session: the model plays the kernel's BTF and struct_ops
+ * registration (lib/kmodel_wire_i.h, KMW_BPF_*), runs the resolver
+ * bytecode itself through BPF_PROG_TEST_RUN, and receives the per-file
+ * records this runtime would write into the kernel map. Nothing is loaded
+ * in this process, so the libbpf and capability checks do not apply; the
+ * model reports its own load failures (no BPF in its build, no CAP_BPF).
+ */
+static void attach_model(struct fuse_bpf *b, int fd, const struct fuse_bpf_opts *o)
+{
+	unsigned int want = o->flavours ? o->flavours :
+		(FUSE_BPF_FLAVOUR_IOMAP | FUSE_BPF_FLAVOUR_DAX_FMAP |
+		 FUSE_BPF_FLAVOUR_FUSE_BPF);
+	uint32_t blkbits = o->blkbits ? o->blkbits : 12;
+	size_t i;
+	int err;
+
+	if (blkbits < 9 || blkbits > 16) {
+		add_reason(b, "block size 2^%u out of range", blkbits);
+		return;
+	}
+	for (i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
+		struct kmw_bpf_reg reg;
+
+		if (!(want & flavours[i].flavour))
+			continue;
+		err = fuse_kmodel_bpf_probe(fd, flavours[i].flavour);
+		if (err <= 0) {
+			add_reason(b, "%s: %s", flavours[i].type, err == 0 ?
+				   "struct_ops type not in the kernel model's BTF" :
+				   strerror(-err));
+			continue;
+		}
+		memset(&reg, 0, sizeof(reg));
+		reg.flavour = flavours[i].flavour;
+		reg.nslots = b->nslots;
+		reg.blkbits = blkbits;
+		reg.value_size = sizeof(struct fuse_bpf_file);
+		if (flavours[i].path == FUSE_BPF_PATH_DAX_FMAP) {
+			snprintf(b->dax_name, sizeof(b->dax_name), "fres_%u",
+				 (unsigned int)getpid() % 1000000000u);
+			b->ops_name = b->dax_name;
+		} else if (flavours[i].path == FUSE_BPF_PATH_IOMAP) {
+			b->ops_name = "fuse_res_iomap";
+		} else {
+			b->ops_name = "fuse_res_jk";
+		}
+		memcpy(reg.name, b->ops_name, strlen(b->ops_name));
+		err = fuse_kmodel_bpf_register(fd, &reg);
+		if (err == 0) {
+			b->path = flavours[i].path;
+			b->model_fd = fd;
+			b->reason[0] = '\0';
+			add_reason(b, "%s registered with the kernel model (%s, %u slots)",
+				   flavours[i].type, b->ops_name, b->nslots);
+			return;
+		}
+		b->ops_name = NULL;
+		add_reason(b, "%s: the kernel model refused the program: %s",
+			   flavours[i].type, strerror(-err));
+	}
+}
+
 struct fuse_bpf *fuse_bpf_attach(int fuse_fd, const struct fuse_bpf_opts *opts)
 {
 	static const struct fuse_bpf_opts defaults;
@@ -322,12 +391,15 @@ struct fuse_bpf *fuse_bpf_attach(int fuse_fd, const struct fuse_bpf_opts *opts)
 	if (!b)
 		return NULL;
 	b->path = FUSE_BPF_PATH_UPCALL;
+	b->model_fd = -1;
 	b->nslots = o->nslots ? o->nslots : FUSE_BPF_SLOTS_DEFAULT;
 	if (b->nslots > FUSE_BPF_SLOTS_MAX) {
 		add_reason(b, "%u slots exceed the maximum %u", b->nslots,
 			   FUSE_BPF_SLOTS_MAX);
 	} else if (fuse_fd < 0) {
 		add_reason(b, "no /dev/fuse fd");
+	} else if (fuse_kmodel_is_model_fd(fuse_fd)) {
+		attach_model(b, fuse_fd, o);
 	} else {
 		old_print = libbpf_set_print(libbpf_to_fuse_log);
 		attach_flavours(b, fuse_fd, o);
@@ -370,7 +442,7 @@ int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec)
 	uint32_t slot;
 	int err;
 
-	if (!b || b->path == FUSE_BPF_PATH_UPCALL || !b->files)
+	if (!b || b->path == FUSE_BPF_PATH_UPCALL || (!b->files && b->model_fd < 0))
 		return -EOPNOTSUPP;
 	if (!rec || !valid_record(rec))
 		return -EINVAL;
@@ -379,8 +451,12 @@ int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec)
 		return -EINVAL;
 	if (b->owner[slot] && b->owner[slot] != rec->nodeid)
 		return -EBUSY;
-	err = bpf_map__update_elem(b->files, &slot, sizeof(slot), rec,
-				   sizeof(*rec), BPF_ANY);
+	if (b->model_fd >= 0)
+		err = fuse_kmodel_bpf_map_update(b->model_fd, slot, rec,
+						 sizeof(*rec), 1);
+	else
+		err = bpf_map__update_elem(b->files, &slot, sizeof(slot), rec,
+					   sizeof(*rec), BPF_ANY);
 	if (err)
 		return err < 0 ? err : -EIO;
 	b->owner[slot] = rec->nodeid;
@@ -393,14 +469,19 @@ int fuse_bpf_clear_file(struct fuse_bpf *b, uint64_t nodeid)
 	uint32_t slot;
 	int err;
 
-	if (!b || b->path == FUSE_BPF_PATH_UPCALL || !b->files)
+	if (!b || b->path == FUSE_BPF_PATH_UPCALL || (!b->files && b->model_fd < 0))
 		return -EOPNOTSUPP;
 	slot = fuse_bpf_slot(nodeid, b->nslots);
 	if (nodeid == 0 || slot >= b->nslots || b->owner[slot] != nodeid)
 		return -ENOENT;
 	memset(&empty, 0, sizeof(empty));
-	err = bpf_map__update_elem(b->files, &slot, sizeof(slot), &empty,
-				   sizeof(empty), BPF_ANY);
+	if (b->model_fd >= 0)
+		/* posted: FORGET may come while the model is not reading */
+		err = fuse_kmodel_bpf_map_update(b->model_fd, slot, &empty,
+						 sizeof(empty), 0);
+	else
+		err = bpf_map__update_elem(b->files, &slot, sizeof(slot), &empty,
+					   sizeof(empty), BPF_ANY);
 	if (err)
 		return err < 0 ? err : -EIO;
 	b->owner[slot] = 0;

@@ -15,6 +15,7 @@
 
 #include "kmodel.h"
 #include "fuse_kernel.h"
+#include "bpf_oracle.h"
 
 #define MiB (1ULL << 20)
 #define IMG_SIZE (64 * MiB)
@@ -25,6 +26,7 @@ static int failures;
 static const char *regions;
 static char image[64];
 static uint8_t *img;	/* what the image holds, for the expected digests */
+static bool bpf_runs;	/* this process can run the resolver bytecode */
 
 #define CHECK(cond, ...) do {						\
 	if (!(cond)) {							\
@@ -91,33 +93,85 @@ struct pcase {
 	bool allow_files;		/* model accepts regular files as devices */
 	bool may_add_iomap;
 	bool famfs_rawio;
-	enum { EXPECT_CLASSIC, EXPECT_IOMAP, EXPECT_FMAP } expect;
+	/*
+	 * BPF_IOMAP: every mapping served by the fuse_iomap_bpf_ops program
+	 * (zero IOMAP_BEGIN upcalls); BPF_FMAP: served by fuse_dax_fmap_ops
+	 * (zero GET_FMAP). Both need the model to run the bytecode; without
+	 * that (no BPF in the build, no CAP_BPF) they expect the fallback.
+	 */
+	enum { EXPECT_CLASSIC, EXPECT_IOMAP, EXPECT_FMAP, EXPECT_BPF_IOMAP,
+	       EXPECT_BPF_FMAP } expect;
+	bool no_bpf_btf;		/* the model kernel's BTF lacks the type */
 };
 
 static const struct pcase cases[] = {
-	{ "stock kernel offers nothing", "stock", false, NULL, true, true, true, EXPECT_CLASSIC },
-	{ "stock kernel, DAX server", "stock", true, NULL, true, true, true, EXPECT_CLASSIC },
-	{ "iomap kernel, block server", "iomap-v7", false, NULL, true, true, true, EXPECT_IOMAP },
-	{ "iomap kernel, -o iomap=classic", "iomap-v7", false, "classic", true, true, true, EXPECT_CLASSIC },
-	{ "iomap kernel without CAP_SYS_RAWIO", "iomap-v7", false, NULL, true, false, true, EXPECT_CLASSIC },
-	{ "iomap kernel refuses a file as bdev", "iomap-v7", false, NULL, false, true, true, EXPECT_CLASSIC },
-	{ "iomap kernel, DAX-only server", "iomap-v7", true, NULL, true, true, true, EXPECT_CLASSIC },
-	{ "famfs V10 kernel, DAX server", "famfs-v10", true, NULL, true, true, true, EXPECT_FMAP },
-	{ "famfs V10 kernel, -o iomap=iomap", "famfs-v10", true, "iomap", true, true, true, EXPECT_CLASSIC },
-	{ "famfs V10 kernel without CAP_SYS_RAWIO", "famfs-v10", true, NULL, true, true, false, EXPECT_CLASSIC },
-	{ "famfs V10 kernel, block server", "famfs-v10", false, NULL, true, true, true, EXPECT_CLASSIC },
-	{ "famfs post-V10 push kernel", "famfs-post-v10", true, NULL, true, true, true, EXPECT_FMAP },
+	{ "stock kernel offers nothing", "stock", false, NULL, true, true, true, EXPECT_CLASSIC, false },
+	{ "stock kernel, DAX server", "stock", true, NULL, true, true, true, EXPECT_CLASSIC, false },
+	{ "iomap kernel, block server", "iomap-v7", false, NULL, true, true, true, EXPECT_IOMAP, false },
+	{ "iomap kernel, -o iomap=classic", "iomap-v7", false, "classic", true, true, true, EXPECT_CLASSIC, false },
+	{ "iomap kernel without CAP_SYS_RAWIO", "iomap-v7", false, NULL, true, false, true, EXPECT_CLASSIC, false },
+	{ "iomap kernel refuses a file as bdev", "iomap-v7", false, NULL, false, true, true, EXPECT_CLASSIC, false },
+	{ "iomap kernel, DAX-only server", "iomap-v7", true, NULL, true, true, true, EXPECT_CLASSIC, false },
+	{ "famfs V10 kernel, DAX server", "famfs-v10", true, NULL, true, true, true, EXPECT_FMAP, false },
+	{ "famfs V10 kernel, -o iomap=iomap", "famfs-v10", true, "iomap", true, true, true, EXPECT_CLASSIC, false },
+	{ "famfs V10 kernel without CAP_SYS_RAWIO", "famfs-v10", true, NULL, true, true, false, EXPECT_CLASSIC, false },
+	{ "famfs V10 kernel, block server", "famfs-v10", false, NULL, true, true, true, EXPECT_CLASSIC, false },
+	{ "famfs post-V10 push kernel", "famfs-post-v10", true, NULL, true, true, true, EXPECT_FMAP, false },
 	/* the post-V10 variant without interleave: stripes are unrolled into simple extents */
-	{ "famfs post-V10 simple-only kernel", "famfs-post-v10-simple", true, NULL, true, true, true, EXPECT_FMAP },
-	/* BPF dialects: no struct_ops type in this kernel's BTF -> the fallback */
-	{ "iomap+BPF kernel, no program: iomap upcalls", "iomap-v7-bpf", false, NULL, true, true, true, EXPECT_IOMAP },
-	{ "iomap+BPF kernel, -o iomap=bpf: upcalls", "iomap-v7-bpf", false, "bpf", true, true, true, EXPECT_IOMAP },
-	{ "famfs BPF-only kernel, no program: classic", "famfs-gp-bpf", true, NULL, true, true, true, EXPECT_CLASSIC },
+	{ "famfs post-V10 simple-only kernel", "famfs-post-v10-simple", true, NULL, true, true, true, EXPECT_FMAP, false },
+	/* BPF dialects whose kernel BTF lacks the struct_ops type: the fallback */
+	{ "iomap+BPF kernel, no type in BTF: upcalls", "iomap-v7-bpf", false, NULL, true, true, true, EXPECT_IOMAP, true },
+	{ "iomap+BPF kernel, no type, -o iomap=bpf", "iomap-v7-bpf", false, "bpf", true, true, true, EXPECT_IOMAP, true },
+	{ "famfs BPF-only kernel, no type: classic", "famfs-gp-bpf", true, NULL, true, true, true, EXPECT_CLASSIC, true },
+	/* BPF dialects running the library's program (real bytecode, test_run) */
+	{ "iomap+BPF kernel: BPF served", "iomap-v7-bpf", false, NULL, true, true, true, EXPECT_BPF_IOMAP, false },
+	{ "iomap+BPF kernel, -o iomap=bpf: BPF served", "iomap-v7-bpf", false, "bpf", true, true, true, EXPECT_BPF_IOMAP, false },
+	{ "iomap+BPF kernel, -o iomap=iomap: upcalls", "iomap-v7-bpf", false, "iomap", true, true, true, EXPECT_IOMAP, false },
+	{ "iomap+BPF kernel without CAP_SYS_RAWIO", "iomap-v7-bpf", false, NULL, true, false, true, EXPECT_CLASSIC, false },
+	{ "famfs BPF-only kernel: BPF served", "famfs-gp-bpf", true, NULL, true, true, true, EXPECT_BPF_FMAP, false },
+	{ "famfs BPF-only kernel, -o iomap=classic", "famfs-gp-bpf", true, "classic", true, true, true, EXPECT_CLASSIC, false },
 };
+
+/* sha256 of a file read with one read(2) */
+static int sha_whole(struct kmodel *km, const char *path, uint64_t size, uint8_t d[32])
+{
+	uint8_t *buf = malloc(size);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = kmodel_read(km, path, 0, size, buf);
+	if (n == (ssize_t)size)
+		kmodel_sha256_buf(buf, size, d);
+	free(buf);
+	return n == (ssize_t)size ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+/*
+ * Gregory's kernel takes the program's addr as the address of the
+ * requested offset (spec 7.2). A read starting inside a segment must then
+ * give the right bytes or be refused by the model, never wrong bytes.
+ */
+static void check_mid_segment(struct kmodel *km, const struct pcase *c)
+{
+	uint8_t buf[4096];
+	ssize_t n = kmodel_read(km, "/a", MiB, sizeof(buf), buf);
+
+	if (n == (ssize_t)sizeof(buf)) {
+		CHECK(memcmp(buf, img + A_OFF + MiB, sizeof(buf)) == 0,
+		      "%s: mid-segment read gave wrong bytes", c->name);
+	} else {
+		CHECK(n == -EIO && strstr(kmodel_last_error(km), "requested offset"),
+		      "%s: mid-segment read: %zd (%s)", c->name, n,
+		      kmodel_last_error(km));
+		printf("  note: %s\n", kmodel_last_error(km));
+	}
+}
 
 static void run_case(const struct pcase *c)
 {
 	const struct fuse_dialect *d = fuse_dialect_by_name(c->dialect);
+	int expect = c->expect;
 	struct kmodel_opts o;
 	struct kmodel *km;
 	uint8_t got[32], want[32];
@@ -132,7 +186,12 @@ static void run_case(const struct pcase *c)
 	o.allow_file_devices = c->allow_files;
 	o.may_add_iomap = c->may_add_iomap;
 	o.famfs_rawio = c->famfs_rawio;
+	o.bpf_btf = !c->no_bpf_btf;
 	o.timeout_ms = 5000;
+	if (!bpf_runs && expect == EXPECT_BPF_IOMAP)
+		expect = EXPECT_IOMAP;		/* the program cannot run: upcalls */
+	if (!bpf_runs && expect == EXPECT_BPF_FMAP)
+		expect = EXPECT_CLASSIC;	/* no program, no DAX fmap */
 
 	argv[n++] = (char *)regions;
 	argv[n++] = "-f";
@@ -158,16 +217,30 @@ static void run_case(const struct pcase *c)
 	if (!km)
 		return;
 
-	CHECK(kmodel_sha256(km, "/a", got) == 0, "%s: sha256 /a: %s", c->name,
-	      kmodel_last_error(km));
+	if (expect == EXPECT_BPF_FMAP) {
+		/*
+		 * One read(2) per file: the DAX path then asks the program at
+		 * segment starts only. A read that starts inside a segment is
+		 * refused by the model (see check_mid_segment).
+		 */
+		CHECK(sha_whole(km, "/a", A_SIZE, got) == 0, "%s: read /a: %s",
+		      c->name, kmodel_last_error(km));
+	} else {
+		CHECK(kmodel_sha256(km, "/a", got) == 0, "%s: sha256 /a: %s", c->name,
+		      kmodel_last_error(km));
+	}
 	expected_a(want);
 	CHECK(memcmp(got, want, 32) == 0, "%s: /a content differs", c->name);
-	CHECK(kmodel_sha256(km, "/s", got) == 0, "%s: sha256 /s: %s", c->name,
-	      kmodel_last_error(km));
+	if (expect == EXPECT_BPF_FMAP)
+		CHECK(sha_whole(km, "/s", S_SIZE, got) == 0, "%s: read /s: %s",
+		      c->name, kmodel_last_error(km));
+	else
+		CHECK(kmodel_sha256(km, "/s", got) == 0, "%s: sha256 /s: %s", c->name,
+		      kmodel_last_error(km));
 	expected_s(want);
 	CHECK(memcmp(got, want, 32) == 0, "%s: /s content differs", c->name);
 
-	switch (c->expect) {
+	switch (expect) {
 	case EXPECT_CLASSIC:
 		CHECK(kmodel_count(km, FUSE_READ) > 0, "%s: no READ upcalls on the classic path",
 		      c->name);
@@ -190,11 +263,34 @@ static void run_case(const struct pcase *c)
 		CHECK(kmodel_daxdev_count(km) == 1, "%s: daxdevs %u", c->name,
 		      kmodel_daxdev_count(km));
 		break;
+	case EXPECT_BPF_IOMAP:
+		CHECK(kmodel_iomap_on(km), "%s: iomap not negotiated", c->name);
+		CHECK(kmodel_bpf_program(km, NULL) != NULL, "%s: no BPF program", c->name);
+		CHECK(kmodel_count(km, FUSE_READ) == 0, "%s: READ upcalls", c->name);
+		CHECK(kmodel_count(km, FUSE_IOMAP_BEGIN) == 0,
+		      "%s: %llu IOMAP_BEGIN upcalls for published files", c->name,
+		      (unsigned long long)kmodel_count(km, FUSE_IOMAP_BEGIN));
+		CHECK(kmodel_count_bpf(km) > 0, "%s: no BPF-served mapping", c->name);
+		break;
+	case EXPECT_BPF_FMAP:
+		CHECK(kmodel_famfs_on(km), "%s: famfs not negotiated", c->name);
+		CHECK(kmodel_bpf_program(km, NULL) != NULL, "%s: no BPF program", c->name);
+		CHECK(kmodel_count(km, FUSE_READ) == 0, "%s: READ upcalls", c->name);
+		CHECK(kmodel_count(km, FUSE_GET_FMAP) == 0, "%s: GET_FMAP sent", c->name);
+		CHECK(kmodel_count_bpf(km) > 0, "%s: no BPF-served mapping", c->name);
+		CHECK(kmodel_daxdev_count(km) == 1, "%s: daxdevs %u", c->name,
+		      kmodel_daxdev_count(km));
+		check_mid_segment(km, c);
+		break;
 	}
 	if (failures)
 		kmodel_print_stats(km, stderr);
+	if (expect == EXPECT_BPF_IOMAP || expect == EXPECT_BPF_FMAP)
+		printf("%-45s ok (%llu mappings served by BPF)\n", c->name,
+		       (unsigned long long)kmodel_count_bpf(km));
+	else
+		printf("%-45s ok\n", c->name);
 	kmodel_stop(km);
-	printf("%-45s ok\n", c->name);
 }
 
 int main(int argc, char *argv[])
@@ -206,6 +302,15 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	regions = argv[1];
+	{
+		char why[256];
+		int err;
+
+		bpf_runs = bpf_oracle_get(why, sizeof(why), &err) != NULL;
+		if (!bpf_runs)
+			printf("BPF programs cannot run here (%s): the BPF cases "
+			       "expect the fallback paths\n", why);
+	}
 	make_image();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);

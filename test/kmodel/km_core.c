@@ -39,6 +39,7 @@ void kmodel_opts_init(struct kmodel_opts *o, const struct fuse_dialect *dialect)
 	o->init_delay_ms = 500;
 	o->timeout_ms = 10000;
 	o->max_io = 128 * 1024;
+	o->bpf_btf = true;
 }
 
 static int64_t now_ms(void)
@@ -105,11 +106,14 @@ static ssize_t km_recv(struct kmodel *km, int timeout_ms)
 
 		memcpy(&first, km->rbuf, sizeof(first));
 		if (first == KMW_MAGIC) {
-			if (n == sizeof(struct kmw_req)) {
+			if (n >= (ssize_t)sizeof(struct kmw_req) &&
+			    n - sizeof(struct kmw_req) <= KMW_PAYLOAD_MAX) {
 				struct kmw_req req;
 
 				memcpy(&req, km->rbuf, sizeof(req));
-				km_handle_control(km, &req, fds, nfds);
+				km_handle_control(km, &req,
+						  km->rbuf + sizeof(req),
+						  n - sizeof(req), fds, nfds);
 			} else {
 				km_err(km, "control message of %zd bytes", n);
 			}
@@ -552,8 +556,10 @@ static void km_free(struct kmodel *km)
 	for (k = 0; k < km->ninodes; k++) {
 		km_cache_free(km->inodes[k]->cache);
 		km_fmap_free(km->inodes[k]->fmap);
+		free(km->inodes[k]->bpf_meta);
 		free(km->inodes[k]);
 	}
+	km_bpf_free(km);
 	free(km->inodes);
 	free(km->dentries);
 	if (km->fd >= 0)

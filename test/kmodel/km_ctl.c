@@ -91,8 +91,20 @@ static int ctl_daxdev_open(struct kmodel *km, const struct kmw_req *req,
 	struct fuse_backing_map map;
 	uint64_t index;
 
-	if (km->d->daxdev != FUSE_DAXDEV_PUSH)
+	if (km->d->daxdev == FUSE_DAXDEV_BPF) {
+		/*
+		 * Gregory Price's kernel has no push ioctl: its programs add
+		 * devices with the bpf_fuse_dax_setup_add_device kfunc (spec
+		 * 7.2, same checks as GET_DAXDEV, 24 slots). The library's
+		 * program does not call that kfunc, so with a registered
+		 * program the model takes the library's device push as what
+		 * the kfunc would have registered.
+		 */
+		if (!km_bpf_fmap_registered(km))
+			return -ENOTTY;
+	} else if (km->d->daxdev != FUSE_DAXDEV_PUSH) {
 		return -ENOTTY;
+	}
 	if (!km->famfs)
 		return -EOPNOTSUPP;
 	memcpy(&map, req->arg, sizeof(map));
@@ -109,6 +121,7 @@ static int ctl_daxdev_open(struct kmodel *km, const struct kmw_req *req,
 }
 
 static int ctl_dispatch(struct kmodel *km, const struct kmw_req *req,
+			uint32_t op, const void *payload, size_t plen,
 			int devfd, void *out)
 {
 	const struct fuse_dialect *d = km->d;
@@ -116,7 +129,10 @@ static int ctl_dispatch(struct kmodel *km, const struct kmw_req *req,
 	struct fuse_iomap_backing_info bi;
 	uint32_t v;
 
-	switch (req->op) {
+	/* only the BPF ops carry a payload (lib/kmodel_wire_i.h) */
+	if (plen && op != KMW_BPF_REGISTER && op != KMW_BPF_MAP_UPDATE)
+		return -EINVAL;
+	switch (op) {
 	case KMW_BACKING_OPEN:
 		return ctl_backing_open(km, req, devfd);
 	case KMW_BACKING_CLOSE:
@@ -173,23 +189,47 @@ static int ctl_dispatch(struct kmodel *km, const struct kmw_req *req,
 	case KMW_MOUNT:
 		km->mounted_msg = true;
 		return 0;
+	case KMW_BPF_PROBE:
+		memcpy(&v, req->arg, sizeof(v));
+		return km_bpf_probe(km, v);
+	case KMW_BPF_REGISTER:
+		return km_bpf_register(km, payload, plen);
+	case KMW_BPF_MAP_UPDATE:
+		memcpy(&v, req->arg, sizeof(v));
+		return km_bpf_map_update(km, v, payload, plen);
 	}
 	return -ENOTTY;
 }
 
 void km_handle_control(struct kmodel *km, const struct kmw_req *req,
+		       const void *payload, size_t plen,
 		       const int *fds, int nfds)
 {
 	struct kmw_reply rep;
+	uint32_t op = req->op & ~KMW_NOREPLY;
+	int res;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.magic = KMW_MAGIC;
 	rep.seq = req->seq;
+	if (req->op & KMW_NOREPLY) {
+		/* posted (only map updates): nobody waits for the answer */
+		if (op != KMW_BPF_MAP_UPDATE || nfds > 0) {
+			km_err(km, "posted control message %u refused", op);
+			return;
+		}
+		res = ctl_dispatch(km, req, op, payload, plen, -1, rep.arg);
+		if (res < 0)
+			km_err(km, "posted control message %u: %s", op,
+			       strerror(-res));
+		return;
+	}
 	if (nfds < 1) {
 		km_err(km, "control message %u without a reply socket", req->op);
 		return;
 	}
-	rep.result = ctl_dispatch(km, req, nfds > 1 ? fds[1] : -1, rep.arg);
+	rep.result = ctl_dispatch(km, req, op, payload, plen,
+				  nfds > 1 ? fds[1] : -1, rep.arg);
 	if (km->o.verbose)
 		fprintf(stderr, "kmodel: ioctl op %u -> %d\n", req->op, rep.result);
 	if (send(fds[0], &rep, sizeof(rep), MSG_NOSIGNAL) < 0)

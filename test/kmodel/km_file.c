@@ -40,13 +40,16 @@ int km_open(struct kmodel *km, struct km_inode *ino, bool write, uint64_t *fh)
 		km_release(km, ino, *fh);
 		return -EINVAL;
 	}
-	if (km->famfs && S_ISREG(ino->attr.mode) && !ino->fmap) {
+	if (km->famfs && S_ISREG(ino->attr.mode) && !ino->fmap && !ino->bpf_meta) {
 		if (!d->op.get_fmap) {
-			/* Gregory's BPF: iomap_setup runs a BPF program */
-			km_err(km, "the model cannot run fuse_dax_fmap_ops '%s'",
-			       km->ops_name);
-			km_release(km, ino, *fh);
-			return -EOPNOTSUPP;
+			/*
+			 * Gregory's kernel sends no GET_FMAP: iomap_setup of the
+			 * bound fuse_dax_fmap_ops runs at open (spec 7.2)
+			 */
+			res = km_bpf_fmap_setup(km, ino);
+			if (res)
+				km_release(km, ino, *fh);
+			return res;
 		}
 		res = km_fmap_fetch(km, ino);
 		if (res) {
@@ -154,6 +157,8 @@ static ssize_t file_rw(struct kmodel *km, struct km_inode *ino, uint64_t fh,
 			     : km_iomap_read(km, ino, off, len, buf);
 	if (ino->fmap)
 		return km_fmap_rw(km, ino, off, len, buf, write);
+	if (ino->bpf_meta)
+		return km_bpf_fmap_rw(km, ino, off, len, buf, write);
 	return classic_rw(km, ino, fh, off, len, buf, write);
 }
 

@@ -49,6 +49,28 @@ struct km_fmap {
 	bool bad;		/* post-V10: a device was missing */
 };
 
+struct fuse_bpf_file;
+struct bpf_oracle;
+
+/*
+ * A BPF mapping program registered through KMW_BPF_REGISTER (spec 7.1,
+ * 7.2): the model keeps its per-file ARRAY map and runs the resolver
+ * bytecode on the records through BPF_PROG_TEST_RUN (km_bpf.c).
+ */
+struct km_bpf {
+	bool registered;
+	uint32_t flavour;	/* FUSE_BPF_FLAVOUR_* */
+	uint32_t nslots;
+	uint32_t blkbits;
+	char name[17];
+	struct fuse_bpf_file **map;	/* nslots values; NULL = all zero */
+	struct bpf_oracle *oracle;
+	uint64_t served;	/* mappings the program answered */
+	uint64_t fallbacks;	/* FIB_FALLBACK answers (iomap) */
+	uint64_t updates;	/* map updates received */
+	char why[256];		/* why no program runs, if one was refused */
+};
+
 struct km_inode {
 	uint64_t nodeid;
 	uint64_t nlookup;
@@ -58,6 +80,7 @@ struct km_inode {
 	uint32_t open_flags;	/* FOPEN_* of the last OPEN reply */
 	struct km_cache *cache;
 	struct km_fmap *fmap;
+	struct fuse_bpf_file *bpf_meta;	/* Gregory's per-inode meta buffer */
 	bool bad;
 };
 
@@ -123,6 +146,8 @@ struct kmodel {
 	struct km_dentry *dentries;
 	size_t ndentries, capdentries;
 
+	struct km_bpf bpf;
+
 	int last_notify_err;
 	char err[256];
 };
@@ -152,7 +177,29 @@ int km_resolve(struct kmodel *km, const char *path, struct km_inode **ino);
 
 /* km_ctl.c: device ioctls that arrive as control messages */
 void km_handle_control(struct kmodel *km, const struct kmw_req *req,
+		       const void *payload, size_t plen,
 		       const int *fds, int nfds);
+
+/* km_bpf.c: the BPF mapping programs (spec 7.1, 7.2) */
+int km_bpf_probe(struct kmodel *km, uint32_t flavour);
+int km_bpf_register(struct kmodel *km, const void *payload, size_t plen);
+int km_bpf_map_update(struct kmodel *km, uint32_t slot, const void *payload,
+		      size_t plen);
+/**
+ * Darrick's iomap_begin hook: 1 = FIB_HANDLED (@o filled, not yet
+ * validated), 0 = FIB_FALLBACK (send the upcall).
+ */
+int km_bpf_iomap_begin(struct kmodel *km, struct km_inode *ino,
+		       uint32_t opflags, uint64_t pos,
+		       struct fuse_iomap_begin_out *o);
+/** Gregory's iomap_setup at open: 0 or the open's -errno. */
+int km_bpf_fmap_setup(struct kmodel *km, struct km_inode *ino);
+/** DAX I/O through Gregory's iomap_begin. */
+ssize_t km_bpf_fmap_rw(struct kmodel *km, struct km_inode *ino, uint64_t off,
+		       size_t len, void *buf, bool write);
+void km_bpf_free(struct kmodel *km);
+/** A fuse_dax_fmap_ops program is registered (Gregory's dialect). */
+bool km_bpf_fmap_registered(const struct kmodel *km);
 
 /* km_notify.c */
 int km_handle_notify(struct kmodel *km, int32_t code, const void *p,

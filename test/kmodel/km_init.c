@@ -157,6 +157,16 @@ int km_do_init(struct kmodel *km)
 		if (!km->ops_name[0]) {
 			km_err(km, "DAX_FMAP without ops_name: no BPF program to bind");
 			km->famfs = false;
+		} else if (!km_bpf_fmap_registered(km) ||
+			   strcmp(km->ops_name, km->bpf.name)) {
+			/*
+			 * gourryinverse Documentation (fuse DAX fmap): "If the
+			 * named BPF program is not loaded, DAX fmap is not
+			 * negotiated and the mount proceeds without DAX support."
+			 */
+			km_err(km, "DAX_FMAP names fuse_dax_fmap_ops '%s', which is "
+			       "not registered: no DAX fmap", km->ops_name);
+			km->famfs = false;
 		}
 	}
 	root = km_inode_add(km, FUSE_ROOT_ID);

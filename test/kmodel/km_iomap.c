@@ -178,6 +178,21 @@ int km_iomap_begin(struct kmodel *km, struct km_inode *ino, uint32_t opflags,
 	void *p;
 	int res;
 
+	/*
+	 * iomap-v7-bpf: the attached fuse_iomap_bpf_ops program is asked
+	 * first; a FIB_HANDLED answer goes through the same validation as an
+	 * upcall reply (spec 7.1), FIB_FALLBACK sends the upcall.
+	 */
+	if (km_bpf_iomap_begin(km, ino, opflags, pos, o)) {
+		res = km_iomap_check_mapping(km, ino, &o->read, false, false, pos,
+					     true);
+		if (!res)
+			res = km_iomap_check_mapping(km, ino, &o->write, true,
+						     false, pos, true);
+		if (!res)
+			km->bpf.served++;
+		return res;
+	}
 	memset(&in, 0, sizeof(in));
 	in.opflags = opflags;
 	in.attr_ino = ino->attr.ino;

@@ -28,6 +28,8 @@
 
 #include "dialect_i.h"
 
+struct fuse_iomap_begin_out;
+
 struct kmodel;
 
 /** How the modelled kernel is set up. */
@@ -53,6 +55,12 @@ struct kmodel_opts {
 	uint32_t max_io;
 	/** Print every request and reply to stderr. */
 	bool verbose;
+	/**
+	 * BPF dialects: the kernel's BTF has the dialect's struct_ops type, so
+	 * the library can register its mapping program with the model
+	 * (default true; false models a kernel built without it).
+	 */
+	bool bpf_btf;
 };
 
 /** Defaults for @dialect: offered, permitted, file devices allowed, 500 ms, 10 s. */
@@ -181,6 +189,29 @@ bool kmodel_famfs_on(const struct kmodel *km);
 uint32_t kmodel_minor(const struct kmodel *km);
 uint32_t kmodel_blocksize(const struct kmodel *km);
 const char *kmodel_ops_name(const struct kmodel *km);
+
+/**
+ * BPF dialects: mappings the registered program answered itself (iomap:
+ * FIB_HANDLED and valid, so no IOMAP_BEGIN upcall; famfs-gp-bpf: every
+ * iomap_begin the DAX path called).
+ */
+uint64_t kmodel_count_bpf(const struct kmodel *km);
+/** iomap-v7-bpf: program calls that returned FIB_FALLBACK (upcall sent). */
+uint64_t kmodel_count_bpf_fallback(const struct kmodel *km);
+/**
+ * Name of the registered BPF mapping program, or NULL; then @why (if not
+ * NULL) gets why none runs (not registered, or the model could not load
+ * the bytecode: no BPF in this build, no CAP_BPF).
+ */
+const char *kmodel_bpf_program(const struct kmodel *km, const char **why);
+/**
+ * Ask the registered iomap program about @pos of @path as the kernel
+ * would before an IOMAP_BEGIN upcall. Returns 1 (FIB_HANDLED, @out filled
+ * and validated as a BEGIN reply), 0 (FIB_FALLBACK), or -errno (no
+ * program, bad answer: EUCLEAN).
+ */
+int kmodel_bpf_iomap_begin(struct kmodel *km, const char *path, uint64_t pos,
+			   uint32_t opflags, struct fuse_iomap_begin_out *out);
 
 /** Result of the last notification the server sent (0 or -errno). */
 int kmodel_last_notify_error(const struct kmodel *km);
