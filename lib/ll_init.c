@@ -317,6 +317,11 @@ void fuse_ll_do_init(struct fuse_req *req, const void *argp, size_t len)
 	if (se->uring.enable && (conn->want_ext & FUSE_CAP_OVER_IO_URING)) {
 		outflags |= FUSE_OVER_IO_URING;
 		enable_uring = true;
+	} else if (se->uring.enable) {
+		fuse_log(FUSE_LOG_INFO, "fuse: io_uring requested, staying on /dev/fuse: %s\n",
+			 !(conn->capable_ext & FUSE_CAP_OVER_IO_URING) ?
+			 "the kernel does not offer FUSE_OVER_IO_URING (see /sys/module/fuse/parameters/enable_uring)" :
+			 "the file system turned FUSE_CAP_OVER_IO_URING off");
 	}
 	if ((inflags & FUSE_REQUEST_TIMEOUT) && conn->request_timeout) {
 		outflags |= FUSE_REQUEST_TIMEOUT;
