@@ -153,6 +153,7 @@ static struct fuse_iomap *make_im(struct fuse_session **se, uint32_t serves, int
 	struct fuse_iomap *im;
 
 	*se = fuse_session_new(&args, &no_ops, sizeof(no_ops), NULL);
+	fuse_opt_free_args(&args);
 	im = *se ? fuse_iomap_new(*se, &p, NULL, 0, NULL) : NULL;
 	if (!im || fuse_iomap_add_device(im, &d, dev)) {
 		fprintf(stderr, "bench_iomap: setup failed\n");

@@ -47,6 +47,7 @@ static struct fuse_iomap *new_iomap(struct fuse_session **sep, uint32_t serves,
 	}
 	unlink(path);
 	*sep = fuse_session_new(&args, &no_ops, sizeof(no_ops), NULL);
+	fuse_opt_free_args(&args);
 	if (!*sep) {
 		fprintf(stderr, "fuse_session_new failed\n");
 		exit(1);
