@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 static int dev_send(struct fuse_chan *ch, struct fuse_req *req,
@@ -102,6 +103,22 @@ static bool wait_readable(struct fuse_session *se, int fd)
 	}
 }
 
+/*
+ * Per reader thread: while requests arrive one at a time (the read before
+ * found nothing), wait in poll(2) before reading, which saves the read that
+ * would fail with EAGAIN; once poll finds a request already waiting, go back
+ * to reading first (one syscall per request under load).
+ */
+static __thread bool recv_poll_first;
+
+/* A poll that returns within this many ns did not sleep */
+#define POLL_NO_WAIT_NS	2000
+
+static long long ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
+}
+
 int fuse_chan_receive(struct fuse_session *se, struct fuse_chan *ch,
 		      struct fuse_buf *buf)
 {
@@ -127,14 +144,29 @@ int fuse_chan_receive(struct fuse_session *se, struct fuse_chan *ch,
 			res = se->io->read(ch->fd, buf->mem, size,
 					   se->userdata);
 		} else {
+			if (recv_poll_first) {
+				struct timespec t0, t1;
+
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+				if (!wait_readable(se, ch->fd))
+					return 0;
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				if (ns_between(&t0, &t1) < POLL_NO_WAIT_NS)
+					recv_poll_first = false;
+			}
 			res = read(ch->fd, buf->mem, size);
 		}
 		if (res == -1) {
 			int err = errno;
 
 			if (err == EAGAIN) {
-				if (!wait_readable(se, ch->fd))
-					return 0;
+				if (se->io) {
+					if (!wait_readable(se, ch->fd))
+						return 0;
+				} else {
+					/* idle: wait in poll before the next read */
+					recv_poll_first = true;
+				}
 				continue;
 			}
 			if (err == EINTR || err == ENOENT)
