@@ -106,8 +106,8 @@ static ssize_t km_recv(struct kmodel *km, int timeout_ms)
 
 		memcpy(&first, km->rbuf, sizeof(first));
 		if (first == KMW_MAGIC) {
-			if (n >= (ssize_t)sizeof(struct kmw_req) &&
-			    n - sizeof(struct kmw_req) <= KMW_PAYLOAD_MAX) {
+			if (n >= (ssize_t)sizeof(struct kmw_req)) {
+				/* the handler checks the payload size per op */
 				struct kmw_req req;
 
 				memcpy(&req, km->rbuf, sizeof(req));
