@@ -848,10 +848,12 @@ int fuse_parse_cmdline(struct fuse_args *args,
 		       struct fuse_cmdline_opts *opts);
 #else
 #if FUSE_USE_VERSION < FUSE_MAKE_VERSION(3, 12)
+/** fuse_parse_cmdline() of API before 3.12 (no max_threads) */
 int fuse_parse_cmdline_30(struct fuse_args *args,
 			  struct fuse_cmdline_opts *opts);
 #define fuse_parse_cmdline(args, opts) fuse_parse_cmdline_30(args, opts)
 #else
+/** fuse_parse_cmdline() of API 3.12+ */
 int fuse_parse_cmdline_312(struct fuse_args *args,
 			   struct fuse_cmdline_opts *opts);
 #define fuse_parse_cmdline(args, opts) fuse_parse_cmdline_312(args, opts)
@@ -944,6 +946,14 @@ static inline int fuse_session_custom_io_fn(struct fuse_session *se,
 	return fuse_session_custom_io_317(se, io, sizeof(*io), fd);
 }
 #else
+/**
+ * Use custom I/O functions instead of /dev/fuse (API before 3.17).
+ *
+ * @param se session
+ * @param io I/O functions
+ * @param fd connection fd
+ * @return 0 or -errno
+ */
 static inline int fuse_session_custom_io_fn(struct fuse_session *se,
 					    const struct fuse_custom_io *io,
 					    int fd)
@@ -973,9 +983,23 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint);
 int fuse_session_loop(struct fuse_session *se);
 
 #if FUSE_USE_VERSION < 32
+/**
+ * Multi-threaded loop of API 3.0/3.1.
+ *
+ * @param se session
+ * @param clone_fd give every worker its own /dev/fuse fd
+ * @return 0, -errno, or the number of the signal that ended it
+ */
 int fuse_session_loop_mt_31(struct fuse_session *se, int clone_fd);
 #define fuse_session_loop_mt(se, clone_fd) fuse_session_loop_mt_31(se, clone_fd)
 #elif FUSE_USE_VERSION < FUSE_MAKE_VERSION(3, 12)
+/**
+ * Multi-threaded loop of API 3.2 .. 3.11 (public struct fuse_loop_config).
+ *
+ * @param se session
+ * @param config loop configuration (NULL: defaults)
+ * @return 0, -errno, or the number of the signal that ended it
+ */
 int fuse_session_loop_mt_32(struct fuse_session *se,
 			    struct fuse_loop_config *config);
 #define fuse_session_loop_mt(se, config) fuse_session_loop_mt_32(se, config)
@@ -991,6 +1015,14 @@ int fuse_session_loop_mt_32(struct fuse_session *se,
 int fuse_session_loop_mt(struct fuse_session *se,
 			 struct fuse_loop_config *config);
 #else
+/**
+ * Multi-threaded loop of API 3.12+ (opaque fuse_loop_config), for builds
+ * without symbol versioning.
+ *
+ * @param se session
+ * @param config loop configuration (NULL: defaults)
+ * @return 0, -errno, or the number of the signal that ended it
+ */
 int fuse_session_loop_mt_312(struct fuse_session *se,
 			     struct fuse_loop_config *config);
 #define fuse_session_loop_mt(se, config) fuse_session_loop_mt_312(se, config)
