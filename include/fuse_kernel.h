@@ -906,6 +906,23 @@ struct fuse_uring_cmd_req {
 	uint8_t		padding[6];
 };
 
+/* Wire sizes checked at compile time (C11; C++ users have static_assert) */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(struct fuse_in_header) == 40, "fuse_in_header");
+_Static_assert(sizeof(struct fuse_out_header) == 16, "fuse_out_header");
+_Static_assert(sizeof(struct fuse_attr) == 88, "fuse_attr");
+_Static_assert(sizeof(struct fuse_entry_out) == 128, "fuse_entry_out");
+_Static_assert(sizeof(struct fuse_init_in) == 64, "fuse_init_in");
+_Static_assert(sizeof(struct fuse_init_out) == 64, "fuse_init_out");
+_Static_assert(sizeof(struct fuse_statx) == 256, "fuse_statx");
+_Static_assert(sizeof(struct fuse_setattr_in) == 88, "fuse_setattr_in");
+_Static_assert(sizeof(struct fuse_write_in) ==
+	       sizeof(struct fuse_notify_retrieve_in), "notify_retrieve_in");
+_Static_assert(sizeof(struct fuse_uring_req_header) == 288,
+	       "fuse_uring_req_header");
+_Static_assert(sizeof(struct fuse_uring_cmd_req) == 24, "fuse_uring_cmd_req");
+#endif
+
 /* === Out-of-tree extensions (fuse-iomap, famfs, BPF): owned by the dialect area; see lib/dialect_i.h === */
 /*
  * None of the definitions in this block is merged upstream. They are the
