@@ -317,10 +317,14 @@ static int bpf_record_kernel_devs(struct fuse_iomap *im, struct fuse_bpf_file *r
 /* Hand a file's layout to the attached program before its OPEN reply. */
 void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino)
 {
-	struct fuse_bpf_file *rec = calloc(1, sizeof(*rec));
+	struct fuse_bpf_file *rec;
 	struct iomap_layout *l;
 	int err = -ENOENT;
 
+	/* no program attached (a failed attach keeps its handle): nothing to do */
+	if (fuse_bpf_path(im->bpf, NULL) == FUSE_BPF_PATH_UPCALL)
+		return;
+	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return;
 	pthread_rwlock_rdlock(&im->layouts.lock);

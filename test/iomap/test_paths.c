@@ -288,6 +288,8 @@ static void run_case(const struct pcase *c)
 	if (expect == EXPECT_BPF_IOMAP || expect == EXPECT_BPF_FMAP)
 		printf("%-45s ok (%llu mappings served by BPF)\n", c->name,
 		       (unsigned long long)kmodel_count_bpf(km));
+	else if (expect != c->expect)
+		printf("%-45s ok (fallback: BPF cannot run here)\n", c->name);
 	else
 		printf("%-45s ok\n", c->name);
 	kmodel_stop(km);

@@ -734,6 +734,15 @@ void kmodel_print_stats(const struct kmodel *km, FILE *f)
 			fprintf(f, "  opcode %4u: %llu\n", i,
 				(unsigned long long)km->counts[i]);
 	fprintf(f, "  total: %llu\n", (unsigned long long)kmodel_count_total(km));
+	if (km->bpf.registered)
+		fprintf(f, "BPF program '%s': %llu mappings served, %llu fallbacks, "
+			"%llu map updates\n", km->bpf.name,
+			(unsigned long long)km->bpf.served,
+			(unsigned long long)km->bpf.fallbacks,
+			(unsigned long long)km->bpf.updates);
+	else if (km->d->bpf)
+		fprintf(f, "BPF program: none (%s)\n",
+			km->bpf.why[0] ? km->bpf.why : "not registered");
 }
 
 bool kmodel_iomap_on(const struct kmodel *km) { return km->iomap; }

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  --no-offer             the kernel offers no extension bit\n"
 		"  --no-rawio             no CAP_SYS_RAWIO / enable_iomap (ADD_IOMAP -> EPERM)\n"
 		"  --strict-devices       only real block / DAX character devices\n"
+		"  --no-bpf-btf           BPF dialects: the kernel BTF lacks the struct_ops type\n"
 		"  --stats                print round trips per opcode to stderr\n"
 		"  -v, --verbose          trace every message\n"
 		"dialects:");
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 		{ "no-offer", no_argument, NULL, 'O' },
 		{ "no-rawio", no_argument, NULL, 'R' },
 		{ "strict-devices", no_argument, NULL, 'S' },
+		{ "no-bpf-btf", no_argument, NULL, 'B' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -200,7 +202,7 @@ int main(int argc, char **argv)
 	const struct fuse_dialect *d = fuse_dialect_get(FUSE_DIALECT_STOCK);
 	struct kmodel_opts o;
 	bool stats = false, noffer = false, norawio = false, strict = false;
-	bool verbose = false;
+	bool verbose = false, nobtf = false;
 	const char *cmd, *path, *arg = NULL;
 	struct kmodel *km;
 	int c, res, sep;
@@ -218,6 +220,7 @@ int main(int argc, char **argv)
 		case 'O': noffer = true; break;
 		case 'R': norawio = true; break;
 		case 'S': strict = true; break;
+		case 'B': nobtf = true; break;
 		case 's': stats = true; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -250,6 +253,7 @@ int main(int argc, char **argv)
 	o.may_add_iomap = !norawio;
 	o.famfs_rawio = !norawio;
 	o.allow_file_devices = !strict;
+	o.bpf_btf = !nobtf;
 	o.verbose = verbose;
 	km = kmodel_start(&o, argv + sep + 1);
 	if (!km) {
