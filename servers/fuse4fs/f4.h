@@ -105,6 +105,8 @@ struct f4 {
 	struct fuse_session *se;
 	uint64_t fs_errors;	/**< corruption errors seen this mount */
 	bool dirty;		/**< modified since the last f4_fs_sync */
+	ext2_ino_t *pending_free;	/**< unlinked inodes to free (node_lock) */
+	size_t npending, pending_cap;
 	void *dcache;		/**< directory indexes (dcache.c) */
 	pthread_t flusher;
 	bool flusher_running;
@@ -152,6 +154,8 @@ void f4_set_uid(struct ext2_inode_large *in, uid_t uid);
 void f4_set_gid(struct ext2_inode_large *in, gid_t gid);
 void f4_node_ref(struct f4 *f4, ext2_ino_t ino, uint64_t nlookup, int nopen);
 bool f4_node_unref(struct f4 *f4, ext2_ino_t ino, uint64_t nlookup, int nopen);
+void f4_defer_free(struct f4 *f4, ext2_ino_t ino);
+void f4_drain_frees(struct f4 *f4);
 bool f4_node_busy(struct f4 *f4, ext2_ino_t ino);
 void f4_node_mark_unlinked(struct f4 *f4, ext2_ino_t ino);
 int f4_free_inode(struct f4 *f4, ext2_ino_t ino);
@@ -204,7 +208,7 @@ void f4_ops_node(struct fuse_lowlevel_ops *o);
 void f4_ops_file(struct fuse_lowlevel_ops *o);
 struct f4 *f4_from_req(fuse_req_t req);
 
-#define f4_wrlock(f) pthread_rwlock_wrlock(&(f)->lock)
+void f4_wrlock(struct f4 *f4);
 #define f4_rdlock(f) pthread_rwlock_rdlock(&(f)->lock)
 #define f4_unlock(f) pthread_rwlock_unlock(&(f)->lock)
 

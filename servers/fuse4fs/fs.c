@@ -358,8 +358,10 @@ int f4_fs_close(struct f4 *f4)
 	if (!fs)
 		return 0;
 	f4_dcache_destroy(f4);
-	/* unlinked inodes the kernel never forgot: free them now */
+	/* queued frees, then unlinked inodes the kernel never forgot */
 	if (fs->flags & EXT2_FLAG_RW) {
+		f4->shutdown = false;
+		f4_drain_frees(f4);
 		unsigned int b;
 
 		for (b = 0; b < F4_NODE_BUCKETS; b++) {
@@ -379,6 +381,9 @@ int f4_fs_close(struct f4 *f4)
 		fs->flags &= ~EXT2_FLAG_MASTER_SB_ONLY;
 		ext2fs_mark_super_dirty(fs);
 	}
+	free(f4->pending_free);
+	f4->pending_free = NULL;
+	f4->npending = 0;
 	err = ext2fs_close_free(&f4->fs);
 	if (err) {
 		fprintf(stderr, "fuse4fs: close: %s\n", error_message(err));

@@ -274,7 +274,13 @@ int main(int argc, char *argv[])
 			goto out_flusher;
 		}
 		fuse_loop_cfg_set_clone_fd(cfg, (unsigned int)cmd.clone_fd);
-		fuse_loop_cfg_set_max_threads(cfg, cmd.max_threads);
+		/*
+		 * Metadata is serialised by one lock: more than a few workers
+		 * only add lock handoffs.  10 is fuse_parse_cmdline's default,
+		 * so an explicit -o max_threads=N other than 10 is honoured.
+		 */
+		fuse_loop_cfg_set_max_threads(cfg, cmd.max_threads == 10 ? 4 :
+					      cmd.max_threads);
 		ret = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
 	}

@@ -95,12 +95,8 @@ static void f4_forget_one(struct f4 *f4, fuse_ino_t n, uint64_t nlookup)
 {
 	ext2_ino_t ino = f4_ino(n);
 
-	if (f4_node_unref(f4, ino, nlookup, 0)) {
-		f4_wrlock(f4);
-		if (f4_writable(f4))
-			f4_free_inode(f4, ino);
-		f4_unlock(f4);
-	}
+	if (f4_node_unref(f4, ino, nlookup, 0))
+		f4_defer_free(f4, ino);
 }
 
 static void f4_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
