@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One contiguous piece of a request: where it lives and how long it runs. */
@@ -77,14 +78,36 @@ static const struct iomap_dev *classic_dev(struct fuse_iomap *im, uint32_t id)
 	return &im->devs[id - 1];
 }
 
+/*
+ * A regular file standing in for a device can shrink under the mount:
+ * touching its mapping past the new end raises SIGBUS (the server would
+ * die), and pwrite past it would grow the file. Check its current size
+ * first; what shrank reads and writes EIO. (A shrink racing with the copy
+ * itself is not covered.)
+ */
+static bool file_range_gone(const struct iomap_dev *dev, uint64_t addr, size_t len)
+{
+	struct stat st;
+
+	if (fstat(dev->fd, &st) < 0)
+		return true;
+	if (!S_ISREG(st.st_mode))
+		return false;
+	return addr > (uint64_t)st.st_size || len > (uint64_t)st.st_size - addr;
+}
+
 static ssize_t dev_io(const struct iomap_dev *dev, bool write, char *buf, size_t len,
 		      uint64_t addr)
 {
 	size_t done = 0;
 
+	if (file_range_gone(dev, addr, len))
+		return -EIO;
 	if (dev->map) {
 		if (dev->size && (addr > dev->size || len > dev->size - addr))
 			return -EIO;
+		if (write && dev->map_ro)
+			return -EROFS;	/* the server's fd is read-only */
 		if (write)
 			memcpy((char *)dev->map + addr, buf, len);
 		else

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/fs.h>
 
@@ -135,7 +136,26 @@ static uint64_t fd_size(int fd, const struct stat *st)
 	}
 	if (S_ISREG(st->st_mode))
 		return (uint64_t)st->st_size;
-	/* DAX character devices report their size in sysfs; unknown here */
+	if (S_ISCHR(st->st_mode)) {
+		/*
+		 * DAX character devices report their size in sysfs. Without it
+		 * the classic engine cannot map the device, and read(2) on a
+		 * devdax node fails: every classic READ would be EIO.
+		 */
+		char p[64];
+		unsigned long long v;
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/sys/dev/char/%u:%u/size", major(st->st_rdev),
+			 minor(st->st_rdev));
+		f = fopen(p, "re");
+		if (!f)
+			return 0;
+		if (fscanf(f, "%llu", &v) == 1)
+			sz = v;
+		fclose(f);
+		return sz;
+	}
 	return 0;
 }
 
@@ -191,8 +211,10 @@ int fuse_iomap_add_device(struct fuse_iomap *im, const struct fuse_iomap_device 
 	if (dev->kind != FUSE_IOMAP_DEV_BLOCK && d->size) {
 		void *m = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
-		if (m == MAP_FAILED)
+		if (m == MAP_FAILED) {
 			m = mmap(NULL, d->size, PROT_READ, MAP_SHARED, fd, 0);
+			d->map_ro = true;
+		}
 		d->map = m == MAP_FAILED ? NULL : m;
 	}
 	*id = ++im->ndevs;	/* ids are 1-based: 0 means "no device" */

@@ -30,6 +30,7 @@ struct iomap_dev {
 	char *path;		/* may be NULL */
 	uint64_t size;		/* bytes, 0 = unknown */
 	void *map;		/* classic engine: mmap of DAX devices and files */
+	bool map_ro;		/* map is PROT_READ only (the fd was read-only) */
 	int kernel_id;		/* iomap backing id, 0 = not registered */
 };
 
