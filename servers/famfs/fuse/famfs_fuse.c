@@ -4,9 +4,10 @@
  *
  * Serves a famfs from its on-media log: the namespace is replayed into
  * memory at mount and kept current (lookup misses, readdir, and a periodic
- * check), data is read and written through each file's layout over a
- * mapping of the device. The master (system uuid == superblock's) gets a
- * writable .meta/.log; everyone else is a client.
+ * check). Data moves through fuse_iomap: every file's layout is handed to
+ * the library, which serves it by the best path the kernel offers (famfs
+ * fmap, iomap, or classic READ/WRITE). The master (system uuid ==
+ * superblock's) gets a writable .meta/.log; everyone else is a client.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -58,6 +59,7 @@ static void usage(const char *prog)
 	       "    -o refresh_ms=MS     periodic log check (default 250, 0 = off)\n"
 	       "    -o client            client role even on the master host\n"
 	       "    -o ro                open the device read-only\n"
+	       "    -o iomap=MODE        data path: auto (default), fmap, iomap, bpf, classic\n"
 	       "The master role: $FAMFS_SYSTEM_UUID_FILE (default %s)\n"
 	       "holds the superblock's system uuid.\n\n",
 	       prog, FAMFS_SYSTEM_UUID_FILE);
@@ -129,10 +131,25 @@ int main(int argc, char **argv)
 	struct ff_cfg cfg = { .timeout = 1.0, .refresh_ms = 250 };
 	struct fuse_cmdline_opts opts;
 	struct fuse_loop_config *lcfg;
+	struct fuse_iomap_params iparams = {
+		.serves = FUSE_IOMAP_SERVES_DAX | FUSE_IOMAP_SERVES_BLOCK,
+		/* whole, fixed layouts: the kernel's mapping cache can hold them */
+		.upload_at_open = 1,
+		/*
+		 * The fs block size the iomap path reports: 4 KiB (an iomap
+		 * kernel takes at most a page). famfs's 2 MiB units are
+		 * multiples of it; extents on a DAX device are still held to
+		 * 2 MiB by the library, and the fmap path ignores it.
+		 */
+		.config.blocksize = 4096,
+	};
 	static struct ff ff;
 	int ret = 1;
 
 	if (fuse_opt_parse(&args, &cfg, ff_optspec, ff_optproc) == -1)
+		return 1;
+	/* before fuse_session_new(), which refuses options it does not know */
+	if (fuse_iomap_parse_opts(&args, &iparams))
 		return 1;
 	if (fuse_parse_cmdline(&args, &opts) != 0)
 		return 1;
@@ -165,10 +182,6 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ff.mtime);
 	if (open_fs(&ff, &cfg))
 		goto out_args;
-	if (ff_data_init()) {
-		fprintf(stderr, "famfs-fuse: cannot install the SIGBUS guard\n");
-		goto out_fs;
-	}
 
 	/* Name the mount after the device (type fuse.famfs) so the famfs
 	 * tool can find the device from a mount point. */
@@ -187,6 +200,20 @@ int main(int argc, char **argv)
 	ff.se = fuse_session_new(&args, &ff_ops, sizeof(ff_ops), &ff);
 	if (!ff.se)
 		goto out_fs;
+	/* after fuse_session_new(), before fuse_session_mount() (it probes) */
+	ff.im = fuse_iomap_new(ff.se, &iparams, NULL, 0, &ff);
+	if (!ff.im) {
+		fprintf(stderr, "famfs-fuse: fuse_iomap: %s\n", strerror(errno));
+		goto out_se;
+	}
+	if (ff_iomap_add_devices(&ff))
+		goto out_se;
+	/* the layouts replayed so far; ff_refresh() publishes new ones */
+	pthread_rwlock_wrlock(&ff.lock);
+	if (ff_iomap_publish_all(&ff))
+		fuse_log(FUSE_LOG_WARNING,
+			 "famfs-fuse: some layouts were refused (logged above); those files read EIO\n");
+	pthread_rwlock_unlock(&ff.lock);
 	if (fuse_set_signal_handlers(ff.se) != 0)
 		goto out_se;
 	if (fuse_session_mount(ff.se, opts.mountpoint) != 0)
@@ -218,6 +245,8 @@ out_unmount:
 out_sig:
 	fuse_remove_signal_handlers(ff.se);
 out_se:
+	fuse_iomap_destroy(ff.im);	/* after unmount; NULL-safe */
+	ff.im = NULL;
 	fuse_session_destroy(ff.se);
 out_fs:
 	famfs_ns_free(&ff.ns);

@@ -11,6 +11,7 @@
 #endif
 
 #include <fuse_lowlevel.h>
+#include <fuse_iomap.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
@@ -31,6 +32,8 @@ struct ff {
 	struct timespec mtime;	/**< mount time: the times of every object */
 	uint64_t alloc_bytes;	/**< allocated bytes (sb + log + files) */
 	struct fuse_session *se;
+	struct fuse_iomap *im;	/**< serves the data of every file */
+	uint32_t devid[FAMFS_MAX_DAXDEVS]; /**< fuse_iomap device id by daxdev index (0 = none) */
 	pthread_t refresher;
 	bool refresher_running;
 	volatile bool stopping;
@@ -51,18 +54,21 @@ int64_t ff_refresh(struct ff *ff, bool notify);
 int ff_refresher_start(struct ff *ff);
 void ff_refresher_stop(struct ff *ff);
 
-/** Install the SIGBUS guard of the data path. @return 0 or -errno */
-int ff_data_init(void);
+/**
+ * Register the device with fuse_iomap (after fuse_iomap_new()).
+ * @return 0 or -errno (logged)
+ */
+int ff_iomap_add_devices(struct ff *ff);
 
 /**
- * Classic data path: gather the device ranges of [off, off+size) of a
- * file into iovecs over the mapping (no copy) and reply.
+ * Hand a file's layout to fuse_iomap under its inode number (no-op for
+ * directories or before the handle exists). famfs layouts never change,
+ * so this is done once, when the inode becomes known.
+ * @return 0 or -errno (logged: the file's data then reads EIO)
  */
-void ff_data_read(struct ff *ff, fuse_req_t req, const struct famfs_node *n,
-		  size_t size, off_t off);
+int ff_iomap_publish(struct ff *ff, const struct famfs_node *n);
 
-/** Classic write into the mapping; never past the end of the file. */
-void ff_data_write(struct ff *ff, fuse_req_t req, const struct famfs_node *n,
-		   const char *buf, size_t size, off_t off);
+/** Publish every file known so far. @return the number refused */
+int ff_iomap_publish_all(struct ff *ff);
 
 #endif /* FF_H */

@@ -55,8 +55,7 @@ static struct famfs_node *get_node(struct ff *ff, fuse_ino_t ino)
 
 static void ff_init(void *userdata, struct fuse_conn_info *conn)
 {
-	/* Classic path only for now: no extension capabilities are asked
-	 * for; the fuse_iomap work adds them here. */
+	/* The data path is negotiated by fuse_iomap in its own INIT hook. */
 	(void)userdata;
 	(void)conn;
 }
@@ -180,17 +179,18 @@ static void ff_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fuse_reply_open(req, fi);
 }
 
+/*
+ * fuse_iomap serves READ/WRITE of every file with a layout; it hands the
+ * request here only for a file it has no layout for, which means the
+ * library refused the layout (logged at publish time).
+ */
 static void ff_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct ff *ff = ff_of(req);
 	struct famfs_node *n = get_node(ff, ino);
 
-	if (!n || !S_ISREG(n->mode)) {
-		fuse_reply_err(req, n ? EISDIR : ENOENT);
-		return;
-	}
-	ff_data_read(ff, req, n, size, off);
+	fuse_reply_err(req, !n ? ENOENT : !S_ISREG(n->mode) ? EISDIR : EIO);
 }
 
 static void ff_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
@@ -199,15 +199,7 @@ static void ff_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	struct ff *ff = ff_of(req);
 	struct famfs_node *n = get_node(ff, ino);
 
-	if (!n || !S_ISREG(n->mode)) {
-		fuse_reply_err(req, n ? EISDIR : ENOENT);
-		return;
-	}
-	if (ino == FAMFS_INO_SB || (ino == FAMFS_INO_LOG && !ff->master)) {
-		fuse_reply_err(req, EACCES);
-		return;
-	}
-	ff_data_write(ff, req, n, buf, size, off);
+	fuse_reply_err(req, !n ? ENOENT : !S_ISREG(n->mode) ? EISDIR : EIO);
 }
 
 static void ff_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,

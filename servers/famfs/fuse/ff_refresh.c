@@ -42,8 +42,12 @@ int64_t ff_refresh(struct ff *ff, bool notify)
 
 		if (!node)
 			continue;
-		if (S_ISREG(node->mode))
+		if (S_ISREG(node->mode)) {
 			ff->alloc_bytes += famfs_layout_alloc_bytes(&node->layout);
+			/* under the write lock: no lookup can return the new
+			 * inode before the library knows its layout */
+			ff_iomap_publish(ff, node);
+		}
 		for (i = 0; i < np && parents[i] != node->parent; i++)
 			;
 		if (i == np && np < 64)
