@@ -5,21 +5,41 @@
 # the kernel keeps serving the stale page, which shows that the test would
 # notice notifications that do nothing.
 #
-#   notify.sh <notify_inval_inode>
+#   notify.sh <notify_inval_inode> [uring]
+#
+# With "uring", requests travel over FUSE-over-io_uring (enable_uring is
+# set to Y for the test and restored); notifications still go through the
+# /dev/fuse fd, and must work next to the ring.
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 1 ] || { echo "usage: $0 <notify_inval_inode>" >&2; exit 2; }
+[ $# = 1 ] || [ $# = 2 ] ||
+	{ echo "usage: $0 <notify_inval_inode> [uring]" >&2; exit 2; }
 NOTIFY=$1
+URING=${2:-}
 
 need_mount_privileges
 setup_work
+extra=()
+if [ "$URING" = uring ]; then
+	URING_PARAM=/sys/module/fuse/parameters/enable_uring
+	[ -w "$URING_PARAM" ] ||
+		skip "kernel without FUSE-over-io_uring ($URING_PARAM)"
+	URING_OLD=$(cat "$URING_PARAM")
+	extra_cleanup() { echo "$URING_OLD" > "$URING_PARAM"; }
+	echo Y > "$URING_PARAM" || fail "cannot enable $URING_PARAM"
+	extra=(-o io_uring)
+fi
 
 for loop in st mt; do
-	[ $loop = st ] && opts=(-s) || opts=()
+	[ $loop = st ] && opts=(-s "${extra[@]}") || opts=("${extra[@]}")
 	for mode in inval store none; do
 		start_server "$NOTIFY" "${opts[@]}" --mode=$mode --interval=0.2
 		first=$(t cat "$MNT/generation") ||
 			fail "read ($mode, $loop)"
+		if [ -n "$URING" ] &&
+		   ! ls -l "/proc/$SERVER_PID/fd" | grep -q io_uring; then
+			fail "-o io_uring: the server has no io_uring fd ($loop)"
+		fi
 		case $first in
 		"generation "[0-9]*) ;;
 		*) fail "unexpected content '$first' ($mode, $loop)" ;;
@@ -44,4 +64,4 @@ for loop in st mt; do
 		stop_server
 	done
 done
-echo "ok: inval_inode and store notifications make new content visible"
+echo "ok: inval_inode and store notifications make new content visible${URING:+ (io_uring)}"
