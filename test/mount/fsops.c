@@ -6,6 +6,9 @@
  *   fsops copy <from> <to> <len>          copy_file_range, offsets 0
  *   fsops seek <file> <data|hole> <off>   prints the resulting offset
  *   fsops punch <file> <off> <len>        FALLOC_FL_PUNCH_HOLE|KEEP_SIZE
+ *   fsops hold <file> <seconds>           mmap the file, fault its first
+ *                                         page in, keep it mapped (so that
+ *                                         drop_caches cannot evict it)
  *
  * <expect> is 0 or an errno name (EEXIST, ENOENT, EINVAL, ENOTEMPTY).
  * Exit status 0 when the call did what was expected, 1 otherwise (with
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static const struct {
@@ -140,6 +144,28 @@ static int do_punch(char **argv)
 	return 0;
 }
 
+static int do_hold(char **argv)
+{
+	long long secs = parse_num(argv[2]);
+	volatile const char *p;
+	int fd = open(argv[1], O_RDONLY);
+
+	if (fd < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	(void)p[0];
+	printf("held\n");
+	fflush(stdout);
+	sleep(secs);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc == 6 && !strcmp(argv[1], "rename"))
@@ -150,6 +176,8 @@ int main(int argc, char *argv[])
 		return do_seek(argv + 1);
 	if (argc == 5 && !strcmp(argv[1], "punch"))
 		return do_punch(argv + 1);
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return do_hold(argv + 1);
 	fprintf(stderr, "usage: see the comment at the top of fsops.c\n");
 	return 2;
 }

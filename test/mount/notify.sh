@@ -5,17 +5,23 @@
 # the kernel keeps serving the stale page, which shows that the test would
 # notice notifications that do nothing.
 #
-#   notify.sh <notify_inval_inode> [uring]
+# While a reader polls, a helper keeps the file's first page mapped, so
+# that an echo > drop_caches elsewhere on the machine cannot evict it and
+# make the control pass for the wrong reason (mapped pages survive
+# drop_caches; the notifications still reach them).
+#
+#   notify.sh <notify_inval_inode> <fsops> [uring]
 #
 # With "uring", requests travel over FUSE-over-io_uring (enable_uring is
 # set to Y for the test and restored); notifications still go through the
 # /dev/fuse fd, and must work next to the ring.
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 1 ] || [ $# = 2 ] ||
-	{ echo "usage: $0 <notify_inval_inode> [uring]" >&2; exit 2; }
+[ $# = 2 ] || [ $# = 3 ] ||
+	{ echo "usage: $0 <notify_inval_inode> <fsops> [uring]" >&2; exit 2; }
 NOTIFY=$1
-URING=${2:-}
+FSOPS=$2
+URING=${3:-}
 
 need_mount_privileges
 setup_work
@@ -44,6 +50,14 @@ for loop in st mt; do
 		"generation "[0-9]*) ;;
 		*) fail "unexpected content '$first' ($mode, $loop)" ;;
 		esac
+		hold_out=$WORK/hold.out
+		"$FSOPS" hold "$MNT/generation" 30 > "$hold_out" &
+		hold=$!
+		for i in $(seq 1 100); do
+			grep -q held "$hold_out" 2>/dev/null && break
+			sleep 0.02
+		done
+		grep -q held "$hold_out" || fail "could not map the file ($mode, $loop)"
 		changed=
 		for i in $(seq 1 20); do
 			sleep 0.1
@@ -54,6 +68,8 @@ for loop in st mt; do
 				break
 			fi
 		done
+		kill "$hold" 2>/dev/null
+		wait "$hold" 2>/dev/null
 		if [ $mode = none ]; then
 			[ -z "$changed" ] || fail "control without notifications saw new content '$changed': the page cache is not kept, so this test cannot tell whether notifications work ($loop)"
 		else
