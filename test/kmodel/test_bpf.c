@@ -51,6 +51,7 @@ struct bpf_script {
 	int reg_res;
 	int upd_res;
 	bool abuse;		/* run the malformed-message checks first */
+	bool clear_on_getattr;	/* post an empty record (as FORGET does) */
 	int abuse_fails;
 };
 
@@ -137,6 +138,14 @@ static int hook(struct fake_srv *s, const struct fuse_in_header *h,
 		else
 			b->reg_res = reg(s->fd, b->flavour, b->name, b->nslots, 12,
 					 sizeof(struct fuse_bpf_file));
+	}
+	if (h->opcode == FUSE_GETATTR && b->clear_on_getattr) {
+		struct fuse_bpf_file empty;
+
+		memset(&empty, 0, sizeof(empty));
+		b->upd_res = fuse_kmodel_bpf_map_update(s->fd,
+				fuse_bpf_slot(b->rec.nodeid, b->nslots),
+				&empty, sizeof(empty), 0);
 	}
 	if (h->opcode == FUSE_OPEN && b->publish)
 		b->upd_res = fuse_kmodel_bpf_map_update(s->fd,
@@ -290,6 +299,17 @@ static void test_iomap_oracle(void)
 	CHECK(kmodel_write(km, "/f", 300 * KIB, 4096, buf) == 4096);
 	CHECK(kmodel_count(km, FUSE_IOMAP_BEGIN) > begins);
 	CHECK(kmodel_count_bpf_fallback(km) > 0);
+	/* a posted clear (the library's FORGET path) withdraws the record */
+	{
+		struct fuse_iomap_begin_out o;
+		uint64_t size;
+
+		CHECK(kmodel_bpf_iomap_begin(km, "/f", 0, 0, &o) == 1);
+		b.clear_on_getattr = true;
+		CHECK(kmodel_stat(km, "/f", &size, NULL) == 0);
+		b.clear_on_getattr = false;
+		CHECK(kmodel_bpf_iomap_begin(km, "/f", 0, 0, &o) == 0);
+	}
 	kmodel_stop(km);
 	fs_join(&s);
 	unlink(s.dev_path);
