@@ -165,6 +165,18 @@ static void do_ioend(fuse_req_t req, struct fuse_iomap *im, uint64_t ino,
 			err = -err;
 	} else if (lazy && (fl & FUSE_IOMAP_IOEND_F_APPEND) && !in->error && end > size) {
 		out.newsize = end;
+	} else if (!lazy && (fl & FUSE_IOMAP_IOEND_F_APPEND) && !in->error &&
+		   end > size + (iomap_blocksize(im) - 1 - (size + iomap_blocksize(im) - 1) %
+				 iomap_blocksize(im))) {
+		/*
+		 * A whole layout has a fixed size (famfs) and the library cannot
+		 * record growth. Written blocks past the last block of the file
+		 * (served from a cached mapping, so BEGIN never said EFBIG) are
+		 * refused as the classic engine refuses them, instead of being
+		 * acknowledged with the size change dropped. Within the last
+		 * block writeback covers whole blocks, so the end says nothing.
+		 */
+		err = -EFBIG;
 	}
 	if (err) {
 		fuse_reply_err(req, -err);
