@@ -240,7 +240,17 @@ static int f4_linear_lookup(struct f4 *f4, ext2_ino_t dir,
 	blk64_t lblk, nblocks = EXT2_I_SIZE(in) >> f4->blockbits;
 	int ret;
 
+	struct f4_map m;
+
 	for (lblk = 0; lblk < nblocks; lblk++) {
+		/* skip holes in one step (a damaged i_size can be huge) */
+		ret = f4_map_range(f4, dir, in, lblk, nblocks - lblk, &m);
+		if (ret)
+			return -ret;
+		if (m.type != F4_MAP_MAPPED) {
+			lblk += m.len - 1;
+			continue;
+		}
 		ret = f4_search_block(f4, dir, in, lblk, buf, f);
 		if (ret)
 			return ret;
@@ -705,13 +715,19 @@ int f4_dir_read(struct f4 *f4, ext2_ino_t dir, off_t off, f4_dirent_fn fn,
 	ret = 0;
 	for (lblk = (blk64_t)off >> f4->blockbits; lblk < nblocks && !rd.stop;
 	     lblk++) {
+		struct f4_map m;
+
 		rd.base = (off_t)(lblk << f4->blockbits);
 		rd.skip = rd.base < off ? (unsigned int)(off - rd.base) : 0;
-		ret = f4_dir_bmap(f4, dir, &in, lblk, &pblk);
+		/* skip holes in one step (a damaged i_size can be huge) */
+		ret = f4_map_range(f4, dir, &in, lblk, nblocks - lblk, &m);
 		if (ret)
 			break;
-		if (!pblk)
+		if (m.type != F4_MAP_MAPPED) {
+			lblk += m.len - 1;
 			continue;
+		}
+		pblk = m.pblk;
 		ret = f4_dir_read_block(f4, dir, pblk, buf);
 		if (ret)
 			break;

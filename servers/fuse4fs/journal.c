@@ -394,6 +394,8 @@ int f4_journal_replay(struct f4 *f4, const char *device)
 	if (be32(jsb + 4) == J_SB_V2)
 		j.incompat = be32(jsb + 0x28);
 	if (j.maxlen < 2 || (blk64_t)j.maxlen * j.bs > EXT2_I_SIZE(&jin) ||
+	    j.maxlen > ext2fs_blocks_count(fs->super) ||
+	    j.maxlen > (1U << 22) ||
 	    j.first == 0 || j.first >= j.maxlen || j.start >= j.maxlen) {
 		fprintf(stderr, "fuse4fs: bad journal geometry\n");
 		ret = -EUCLEAN;

@@ -88,6 +88,12 @@ debugfs -w -R "sif /a size 0xffffffffffff" "$WORK/ino.img" >/dev/null 2>&1
 debugfs -w -R "sif /d mode 0170777" "$WORK/ino.img" >/dev/null 2>&1
 walk "$WORK/ino.img"
 walk -w "$WORK/ino.img"
+# a directory whose i_size claims 2^40 bytes: must not take forever
+cp "$base" "$WORK/dsize.img"
+debugfs -w -R "sif /big size 0x10000000000" "$WORK/dsize.img" >/dev/null 2>&1
+start=$(date +%s)
+walk "$WORK/dsize.img"
+[ $(( $(date +%s) - start )) -lt 30 ] || fail "huge directory size took too long"
 echo "ok inode fields"
 
 # 6. random flips over the metadata area
