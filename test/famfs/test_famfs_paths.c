@@ -15,8 +15,8 @@
  * .meta/.superblock and .meta/.log are read too and compared with the
  * image's own bytes. Per dialect and fixture it also checks the policy
  * famfs-fuse keeps: a same-bytes write inside a file works, a write at
- * the end fails and the size does not change, .meta/.superblock refuses a
- * write open.
+ * the end fails and the size does not change, .meta/.superblock (and
+ * .meta/.log on a client) refuse a write open.
  *
  *   test_famfs_paths FAMFS_FUSE FIXTURES_DIR    ($FAMFS_FIXTURES overrides)
  *
@@ -306,6 +306,11 @@ static void check_policy(struct kmodel *km, const char *tag, const struct mfile 
 
 	f = kmodel_open(km, "/.meta/.superblock", true, &err);
 	CHECK(!f && err == -EACCES, "%s: write open of .meta/.superblock: %d", tag, err);
+	if (f)
+		kmodel_close(f);
+	/* famfs-fuse runs with -o client: the log is the master's to write */
+	f = kmodel_open(km, "/.meta/.log", true, &err);
+	CHECK(!f && err == -EACCES, "%s: client write open of .meta/.log: %d", tag, err);
 	if (f)
 		kmodel_close(f);
 	if (!mf)
