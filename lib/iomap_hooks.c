@@ -50,6 +50,27 @@ static void iomap_premount(struct fuse_session *se, void *priv, bool mounted)
 
 /* --- INIT --- */
 
+/*
+ * A famfs kernel opens daxdevs by path as DAX character devices (GET_DAXDEV
+ * pull or the post-V10 push); a regular file standing in for one works only
+ * with the kernel model. The path (or "(fd)") of the first such device.
+ */
+static const char *dax_stand_in_file(const struct fuse_iomap *im)
+{
+	struct stat st;
+	uint32_t i;
+
+	for (i = 0; i < im->ndevs; i++) {
+		const struct iomap_dev *dev = &im->devs[i];
+
+		if (dev->kind == FUSE_IOMAP_DEV_BLOCK || dev->fd < 0)
+			continue;
+		if (fstat(dev->fd, &st) == 0 && S_ISREG(st.st_mode))
+			return dev->path ? dev->path : "(fd)";
+	}
+	return NULL;
+}
+
 static int iomap_init_hook(struct fuse_session *se, void *priv,
 			   const struct fuse_init_in *in, size_t in_len,
 			   struct fuse_init_out *out, size_t *out_len)
@@ -100,6 +121,25 @@ static int iomap_init_hook(struct fuse_session *se, void *priv,
 	default:
 		im->path = FUSE_IOMAP_PATH_CLASSIC;
 		break;
+	}
+	if ((im->path == FUSE_IOMAP_PATH_FMAP || im->path == FUSE_IOMAP_PATH_FMAP_BPF) &&
+	    !fuse_kmodel_is_model_fd(fuse_session_fd(se))) {
+		const char *file = dax_stand_in_file(im);
+
+		/*
+		 * A real famfs kernel would refuse the device at GET_DAXDEV and
+		 * fail every file with EIO: stay classic and say why (iomap
+		 * refuses such files itself, at BACKING_OPEN).
+		 */
+		if (file) {
+			im->path = FUSE_IOMAP_PATH_CLASSIC;
+			im->choice.path = FUSE_DPATH_CLASSIC;
+			im->choice.reply_flag = 0;
+			im->choice.reply_minor = 0;
+			snprintf(im->choice.reason, sizeof(im->choice.reason),
+				 "DAX device %s is a regular file; a famfs kernel takes only DAX character devices",
+				 file);
+		}
 	}
 	if (im->path == FUSE_IOMAP_PATH_FMAP_BPF) {
 		/*
