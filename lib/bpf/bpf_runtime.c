@@ -380,6 +380,8 @@ static void attach_model(struct fuse_bpf *b, int fd, const struct fuse_bpf_opts 
 	}
 }
 
+static void publish_dax_paths(struct fuse_bpf *b, const struct fuse_bpf_opts *o);
+
 struct fuse_bpf *fuse_bpf_attach(int fuse_fd, const struct fuse_bpf_opts *opts)
 {
 	static const struct fuse_bpf_opts defaults;
@@ -414,6 +416,7 @@ struct fuse_bpf *fuse_bpf_attach(int fuse_fd, const struct fuse_bpf_opts *opts)
 				 "out of memory for the slot table");
 		}
 	}
+	publish_dax_paths(b, o);
 	if (b->path == FUSE_BPF_PATH_UPCALL)
 		fuse_log(FUSE_LOG_INFO,
 			 "fuse: BPF mapping program not used, mappings go through upcalls: %s\n",
@@ -451,6 +454,15 @@ int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec)
 		return -EINVAL;
 	if (b->owner[slot] && b->owner[slot] != rec->nodeid)
 		return -EBUSY;
+	/*
+	 * Gregory Price's iomap_setup registers the devices of dev_bitmap
+	 * (fuse_dax_fmap_ops.bpf.c): it must name every device the layout
+	 * maps data on, each a table slot.
+	 */
+	if (b->path == FUSE_BPF_PATH_DAX_FMAP &&
+	    ((fuse_bpf_file_used_devs(rec) & ~rec->dev_bitmap) ||
+	     (rec->dev_bitmap >> FUSE_BPF_DAX_DEVS)))
+		return -EINVAL;
 	if (b->model_fd >= 0)
 		err = fuse_kmodel_bpf_map_update(b->model_fd, slot, rec,
 						 sizeof(*rec), 1);
@@ -461,6 +473,51 @@ int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec)
 		return err < 0 ? err : -EIO;
 	b->owner[slot] = rec->nodeid;
 	return 0;
+}
+
+int fuse_bpf_set_dax_device(struct fuse_bpf *b, uint32_t index, const char *path)
+{
+	struct fuse_bpf_dax_dev v;
+	size_t len = path ? strlen(path) : 0;
+	int err;
+
+	if (!b || b->path != FUSE_BPF_PATH_DAX_FMAP || (!b->dax && b->model_fd < 0))
+		return -EOPNOTSUPP;
+	if (index >= FUSE_BPF_DAX_DEVS)
+		return -EINVAL;
+	/* the program passes len 255 to the kfunc: NUL within it (§7.2) */
+	if (len >= FUSE_BPF_DAX_PATH_MAX)
+		return -ENAMETOOLONG;
+	memset(&v, 0, sizeof(v));
+	if (len)
+		memcpy(v.path, path, len);
+	if (b->model_fd >= 0)
+		err = fuse_kmodel_bpf_map_update(b->model_fd,
+						 FUSE_BPF_MODEL_DEVTAB_FLAG | index,
+						 &v, sizeof(v), 1);
+	else
+		err = bpf_map__update_elem(b->dax->maps.fuse_dax_devs, &index,
+					   sizeof(index), &v, sizeof(v), BPF_ANY);
+	return err < 0 ? err : (err ? -EIO : 0);
+}
+
+/* Publish opts->dax_paths once Gregory Price's program is attached. */
+static void publish_dax_paths(struct fuse_bpf *b, const struct fuse_bpf_opts *o)
+{
+	uint32_t i;
+	int err;
+
+	if (b->path != FUSE_BPF_PATH_DAX_FMAP || !o->dax_paths)
+		return;
+	for (i = 0; i < o->ndax_paths; i++) {
+		if (!o->dax_paths[i] || !o->dax_paths[i][0])
+			continue;
+		err = fuse_bpf_set_dax_device(b, i, o->dax_paths[i]);
+		if (err)
+			fuse_log(FUSE_LOG_WARNING,
+				 "fuse: BPF device table: daxdev %u (%s) not published: %s; files on it fail with EIO\n",
+				 i, o->dax_paths[i], strerror(-err));
+	}
 }
 
 int fuse_bpf_clear_file(struct fuse_bpf *b, uint64_t nodeid)

@@ -44,6 +44,17 @@ struct fuse_bpf_opts {
 	const char *btf_dir;
 	/** Test hook: skip the BTF presence check and try to load anyway. */
 	int skip_btf_check;
+	/**
+	 * Gregory Price's flavour: the devdax path of each daxdev table slot
+	 * (index = slot, NULL or "" = none), at most #FUSE_BPF_DAX_DEVS.
+	 * Published into the program's device table as soon as it is
+	 * attached, so iomap_setup can register them with
+	 * bpf_fuse_dax_setup_add_device (§7.2).  Later changes go through
+	 * fuse_bpf_set_dax_device().
+	 */
+	const char *const *dax_paths;
+	/** Entries of @ref dax_paths. */
+	uint32_t ndax_paths;
 };
 
 struct fuse_bpf;
@@ -85,6 +96,19 @@ const char *fuse_bpf_ops_name(const struct fuse_bpf *b);
  *         map update's -errno.
  */
 int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec);
+
+/**
+ * Publish (or, with @p path NULL or "", withdraw) the devdax path of
+ * daxdev table slot @p index for Gregory Price's flavour.  Its
+ * iomap_setup registers the devices a file uses from this table
+ * (bpf_fuse_dax_setup_add_device, §7.2); call it before the OPEN replies
+ * of files on that device.
+ * @return 0; -EOPNOTSUPP when no fuse_dax_fmap_ops program is attached;
+ *         -EINVAL for @p index >= #FUSE_BPF_DAX_DEVS; -ENAMETOOLONG for a
+ *         path of #FUSE_BPF_DAX_PATH_MAX bytes or more; or the map
+ *         update's -errno.
+ */
+int fuse_bpf_set_dax_device(struct fuse_bpf *b, uint32_t index, const char *path);
 
 /** Withdraw a file's layout (at RELEASE/FORGET).  -ENOENT if not set. */
 int fuse_bpf_clear_file(struct fuse_bpf *b, uint64_t nodeid);

@@ -67,6 +67,14 @@ int fuse_bpf_set_file(struct fuse_bpf *b, const struct fuse_bpf_file *rec)
 	return -EOPNOTSUPP;
 }
 
+int fuse_bpf_set_dax_device(struct fuse_bpf *b, uint32_t index, const char *path)
+{
+	(void)b;
+	(void)index;
+	(void)path;
+	return -EOPNOTSUPP;
+}
+
 int fuse_bpf_clear_file(struct fuse_bpf *b, uint64_t nodeid)
 {
 	(void)b;

@@ -43,7 +43,12 @@ int BPF_PROG(fuse_res_jk_begin, __u64 nodeid, __s64 pos, __s64 length,
 	if (!f)
 		return -2;	/* -ENOENT */
 	rc = fuse_bpf_file_lookup(f, (__u64)pos, &r);
-	rc = fuse_bpf_famfs_decide(rc, &r, FUSE_BPF_PROTO_DAX_DEVS, &o);
+	/*
+	 * The answer maps from the requested position: offset = pos, addr =
+	 * the device address of pos, length = bytes from pos to the segment
+	 * end, as her example program answers (§7.3, formula of §6.4/§6.5).
+	 */
+	rc = fuse_bpf_famfs_decide(rc, &r, (__u64)pos, FUSE_BPF_PROTO_DAX_DEVS, &o);
 	if (rc)
 		return rc;
 	out->offset = o.offset;

@@ -118,21 +118,53 @@ FUSE_RES_INLINE int fuse_bpf_begin_decide(int rc, const struct fuse_res_out *r,
 }
 
 /**
- * famfs answer (Gregory Price's and Joanne Koong's flavours): only MAPPED
- * segments with a device index below @p ndev are served.
- * @return 0 and @p io filled, or a negative errno (-EIO = -5 for holes and
- *         bad devices, the resolver's error otherwise).
+ * famfs answer (Gregory Price's and Joanne Koong's flavours) for the
+ * requested file offset @p pos: only MAPPED segments with a device index
+ * below @p ndev are served.
+ *
+ * Both kernels take the answer as a mapping that STARTS at @p pos:
+ *  - Gregory Price (kernel-extensions.md §7.2): "It ignores the program's
+ *    type and offset: it forces IOMAP_MAPPED and the requested offset", and
+ *    takes addr, length and dev_index.  So addr must be the device address
+ *    of @p pos itself and length the bytes mapped from @p pos on; a whole
+ *    segment (offset = segment start) would make the kernel move the
+ *    segment start's bytes for @p pos.
+ *  - Joanne Koong (§7.3): her example program resolves with the formula of
+ *    §6.4/§6.5 (dax_addr = extent base + offset inside the extent, map_len
+ *    from there to the extent or chunk end) and sets out->offset to the
+ *    requested position, so the same requested-offset form applies.
+ *
+ * Result: offset = pos, addr = r->addr + (pos - r->offset),
+ * length = r->offset + r->length - pos (computed as r->length minus the
+ * distance, which cannot overflow).  The resolver guarantees
+ * r->offset <= pos < r->offset + r->length; it is checked again here
+ * (-EIO otherwise) so no subtraction can underflow, and an address sum
+ * that would wrap is refused (-EIO) as well.
+ *
+ * @return 0 and @p io filled, or a negative errno (-EIO = -5 for holes,
+ *         bad devices and inconsistent segments, the resolver's error
+ *         otherwise).
  */
 FUSE_RES_INLINE int fuse_bpf_famfs_decide(int rc, const struct fuse_res_out *r,
-					uint32_t ndev, struct fuse_bpf_io *io)
+					uint64_t pos, uint32_t ndev,
+					struct fuse_bpf_io *io)
 {
+	uint64_t delta;
+
 	if (rc != 0)
 		return rc;
 	if (r->type != FUSE_RES_TYPE_MAPPED || r->dev >= ndev)
 		return -5;	/* -EIO, as for a bad dev_index (§7.2) */
-	io->offset = r->offset;
-	io->length = r->length;
-	io->addr = r->addr;
+	if (pos < r->offset)
+		return -5;
+	delta = pos - r->offset;
+	if (delta >= r->length)
+		return -5;	/* pos past the segment (also length 0) */
+	if (r->addr == FUSE_RES_NULL_ADDR || r->addr > FUSE_RES_NULL_ADDR - 1 - delta)
+		return -5;	/* no address, or addr + delta would wrap */
+	io->offset = pos;
+	io->length = r->length - delta;
+	io->addr = r->addr + delta;
 	io->type = FUSE_RES_TYPE_MAPPED;
 	io->flags = 0;
 	io->dev = r->dev;

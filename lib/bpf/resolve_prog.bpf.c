@@ -104,6 +104,7 @@ int resolve_query(struct resolve_query *q)
 	struct fuse_bpf_io io = {};
 	struct fuse_res_out r = {};
 	__u64 off = q->off;
+	uint64_t devs = 0;
 	int rc;
 
 	rc = resolve_one(q->kind, q->slot, q->nodeid, off, &r, &f);
@@ -113,8 +114,11 @@ int resolve_query(struct resolve_query *q)
 		q->begin_rc = fuse_bpf_begin_decide(rc, &r, off, q->opflags,
 						    q->blkbits, &b);
 		q->begin = b;
-		q->famfs_rc = fuse_bpf_famfs_decide(rc, &r, q->ndev, &io);
+		/* the famfs answer starts at the requested offset (§7.2) */
+		q->famfs_rc = fuse_bpf_famfs_decide(rc, &r, off, q->ndev, &io);
 		q->famfs = io;
+		q->setup_rc = fuse_bpf_dax_setup_devs(f, q->ndev, &devs);
+		q->setup_devs = devs;
 	}
 	return 0;
 }

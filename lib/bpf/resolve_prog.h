@@ -45,7 +45,11 @@ struct resolve_query {
 	int32_t begin_rc;	/**< out (kind 5): FIB_HANDLED / FIB_FALLBACK */
 	int32_t famfs_rc;	/**< out (kind 5): 0 or -errno */
 	struct fuse_bpf_begin_out begin;	/**< out (kind 5) */
-	struct fuse_bpf_io famfs;		/**< out (kind 5) */
+	struct fuse_bpf_io famfs;		/**< out (kind 5): for @p off */
+	int32_t setup_rc;	/**< out (kind 5): Gregory's iomap_setup, 0 or -errno */
+	uint32_t reserved;
+	uint64_t setup_devs;	/**< out (kind 5): parse_ctx.dev_bitmap, the
+				     devices setup registers (ndev slots) */
 };
 
 /** ctx of the "resolve_bench" program. */

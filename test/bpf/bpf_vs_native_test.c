@@ -22,7 +22,7 @@
 #define VERIFIER_BUDGET	200000u
 
 static struct bpf_oracle *orc;
-static unsigned long total, mismatches, infra_errors;
+static unsigned long total, mismatches, infra_errors, famfs_mid;
 static uint64_t rs;
 
 static int native(int kind, const void *layout, uint64_t off,
@@ -88,14 +88,28 @@ static void check_query(int kind, const void *layout, uint64_t off)
 		{
 			struct fuse_bpf_begin_out nb;
 			struct fuse_bpf_io nio;
-			int brc, frc;
+			uint64_t sdevs = 0;
+			int brc, frc, src;
 
 			memset(&nb, 0, sizeof(nb));
 			memset(&nio, 0, sizeof(nio));
 			brc = fuse_bpf_begin_decide(nrc, &nat, off, q.opflags,
 						    q.blkbits, &nb);
-			frc = fuse_bpf_famfs_decide(nrc, &nat, q.ndev, &nio);
+			frc = fuse_bpf_famfs_decide(nrc, &nat, off, q.ndev, &nio);
+			src = fuse_bpf_dax_setup_devs(layout, q.ndev, &sdevs);
+			/* both answers must be in the requested-offset form */
+			if (frc == 0 && (nio.offset != off ||
+					 nio.addr != fuse_res_out_addr_at(&nat, off) ||
+					 nio.length != nat.offset + nat.length - off)) {
+				if (mismatches++ < 10)
+					fprintf(stderr, "famfs answer at off=%" PRIu64
+						" not for the requested offset\n", off);
+				return;
+			}
+			if (frc == 0 && nat.offset != off)
+				famfs_mid++;
 			if (brc == q.begin_rc && frc == q.famfs_rc &&
+			    src == q.setup_rc && (src || sdevs == q.setup_devs) &&
 			    io_equal(&nb.read, &q.begin.read) &&
 			    io_equal(&nb.write, &q.begin.write) &&
 			    io_equal(&nio, &q.famfs))
@@ -299,6 +313,9 @@ static void run_files(unsigned long queries)
 					   1 + (uint32_t)ref_below(&rs, 32), 500);
 			size = f.u.il.size;
 		}
+		/* the devices iomap_setup registers: mostly the true set */
+		f.dev_bitmap = ref_below(&rs, 4) ? fuse_bpf_file_used_devs(&f) :
+			       (uint32_t)ref_rand(&rs);
 		if (ref_below(&rs, 20) == 0)
 			f.kind = 7;	/* unknown kind */
 		layouts++;
@@ -311,6 +328,10 @@ static void run_files(unsigned long queries)
 	}
 	printf("%-10s %8lu queries on %lu records (array map by slot; iomap and famfs answers)\n",
 	       "file", total - start, layouts);
+	printf("%-10s %8lu famfs answers from inside a segment (offset = requested)\n",
+	       "", famfs_mid);
+	if (famfs_mid == 0)
+		mismatches++;	/* the requested-offset form was not exercised */
 }
 
 int main(int argc, char **argv)

@@ -113,18 +113,73 @@ static void test_famfs(void)
 {
 	struct fuse_bpf_io io;
 	struct fuse_res_out r;
+	uint64_t devs;
 
+	/* segment [2 MiB, 4 MiB) at device address 6 MiB on device 5 */
 	r = seg(2 << 20, 2 << 20, 6 << 20, 5, FUSE_RES_TYPE_MAPPED, 0);
 	memset(&io, 0, sizeof(io));
-	CHECK(fuse_bpf_famfs_decide(0, &r, 24, &io) == 0 &&
+	CHECK(fuse_bpf_famfs_decide(0, &r, 2 << 20, 24, &io) == 0 &&
 	      io.offset == 2 << 20 && io.length == 2 << 20 &&
 	      io.addr == 6 << 20 && io.dev == 5 &&
-	      io.type == FUSE_RES_TYPE_MAPPED, "famfs mapping");
-	CHECK(fuse_bpf_famfs_decide(0, &r, 5, &io) == -5, "dev index >= table -> EIO");
-	r.type = FUSE_RES_TYPE_HOLE;
-	CHECK(fuse_bpf_famfs_decide(0, &r, 24, &io) == -5, "famfs hole -> EIO");
-	CHECK(fuse_bpf_famfs_decide(FUSE_RES_ERANGE, &r, 24, &io) ==
+	      io.type == FUSE_RES_TYPE_MAPPED, "famfs mapping at the segment start");
+	/* the kernel takes addr as the address of the requested offset (§7.2) */
+	memset(&io, 0, sizeof(io));
+	CHECK(fuse_bpf_famfs_decide(0, &r, (2 << 20) + 12345, 24, &io) == 0 &&
+	      io.offset == (2 << 20) + 12345 && io.addr == (6 << 20) + 12345 &&
+	      io.length == (2 << 20) - 12345 && io.dev == 5,
+	      "famfs mapping from inside the segment");
+	CHECK(fuse_bpf_famfs_decide(0, &r, (4 << 20) - 1, 24, &io) == 0 &&
+	      io.offset == (4 << 20) - 1 && io.addr == (8 << 20) - 1 &&
+	      io.length == 1, "famfs mapping of the segment's last byte");
+	CHECK(fuse_bpf_famfs_decide(0, &r, 4 << 20, 24, &io) == -5,
+	      "pos at the segment end -> EIO");
+	CHECK(fuse_bpf_famfs_decide(0, &r, (2 << 20) - 1, 24, &io) == -5,
+	      "pos before the segment -> EIO");
+	CHECK(fuse_bpf_famfs_decide(0, &r, 2 << 20, 5, &io) == -5,
+	      "dev index >= table -> EIO");
+	/* an address sum that would wrap, or reach NULL_ADDR, is refused */
+	r = seg(0, 1 << 20, FUSE_RES_NULL_ADDR - 4096, 1, FUSE_RES_TYPE_MAPPED, 0);
+	CHECK(fuse_bpf_famfs_decide(0, &r, 4095, 24, &io) == 0 &&
+	      io.addr == FUSE_RES_NULL_ADDR - 1 && io.length == (1 << 20) - 4095,
+	      "largest address");
+	CHECK(fuse_bpf_famfs_decide(0, &r, 4096, 24, &io) == -5,
+	      "addr + distance reaching NULL_ADDR -> EIO");
+	CHECK(fuse_bpf_famfs_decide(0, &r, 8192, 24, &io) == -5,
+	      "addr + distance wrapping -> EIO");
+	/* a segment ending at the largest offset */
+	r = seg(FUSE_RES_OFF_MAX - 4095, 4096, 1 << 30, 2, FUSE_RES_TYPE_MAPPED, 0);
+	CHECK(fuse_bpf_famfs_decide(0, &r, FUSE_RES_OFF_MAX, 24, &io) == 0 &&
+	      io.length == 1 && io.addr == (1ULL << 30) + 4095,
+	      "last byte of the largest file");
+	r = seg(0, 0, 0, 0, FUSE_RES_TYPE_MAPPED, 0);
+	CHECK(fuse_bpf_famfs_decide(0, &r, 0, 24, &io) == -5, "empty segment -> EIO");
+	r = seg(2 << 20, 2 << 20, 6 << 20, 5, FUSE_RES_TYPE_HOLE, 0);
+	CHECK(fuse_bpf_famfs_decide(0, &r, 2 << 20, 24, &io) == -5, "famfs hole -> EIO");
+	CHECK(fuse_bpf_famfs_decide(FUSE_RES_ERANGE, &r, 2 << 20, 24, &io) ==
 	      FUSE_RES_ERANGE, "resolver error passed on");
+
+	/* iomap_setup's device set */
+	{
+		struct fuse_bpf_file f;
+
+		memset(&f, 0, sizeof(f));
+		f.dev_bitmap = (1u << 0) | (1u << 23);
+		CHECK(fuse_bpf_dax_setup_devs(&f, 24, &devs) == 0 &&
+		      devs == ((1u << 0) | (1u << 23)), "setup devices");
+		f.dev_bitmap = 1u << 24;
+		CHECK(fuse_bpf_dax_setup_devs(&f, 24, &devs) == -22,
+		      "device index past the table -> EINVAL");
+		f.dev_bitmap = 1u << 31;
+		CHECK(fuse_bpf_dax_setup_devs(&f, 32, &devs) == 0 &&
+		      devs == 1u << 31, "32-slot table takes every bit");
+		f.kind = FUSE_BPF_FILE_INTERLEAVE;
+		f.u.il.nstrips = 3;
+		f.u.il.strip[0].dev = 2;
+		f.u.il.strip[1].dev = 7;
+		f.u.il.strip[2].dev = 40;
+		CHECK(fuse_bpf_file_used_devs(&f) == ((1u << 2) | (1u << 7) | (1u << 31)),
+		      "used devices of an interleave (>= 32 -> bit 31)");
+	}
 }
 
 static void test_slots(void)

@@ -49,6 +49,77 @@ _Static_assert(offsetof(struct fuse_bpf_io, dev) == offsetof(struct fuse_iomap_i
  */
 static pthread_mutex_t km_oracle_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * The program's device table (fuse_dax_devs in fuse_dax_fmap_ops.bpf.c,
+ * index -> devdax path), one per model, written by the library with
+ * FUSE_BPF_MODEL_DEVTAB_FLAG map updates. Kept beside struct km_bpf
+ * (km_i.h) in a list of its own, freed with the program.
+ */
+struct km_devtab {
+	const struct kmodel *km;
+	struct fuse_bpf_dax_dev dev[FUSE_BPF_DAX_DEVS];
+	struct km_devtab *next;
+};
+static pthread_mutex_t km_devtab_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct km_devtab *km_devtabs;
+
+/* The table of @km; created empty when @create. NULL if none / no memory. */
+static struct km_devtab *devtab_of(const struct kmodel *km, bool create)
+{
+	struct km_devtab *t;
+
+	pthread_mutex_lock(&km_devtab_lock);
+	for (t = km_devtabs; t; t = t->next)
+		if (t->km == km)
+			break;
+	if (!t && create) {
+		t = calloc(1, sizeof(*t));
+		if (t) {
+			t->km = km;
+			t->next = km_devtabs;
+			km_devtabs = t;
+		}
+	}
+	pthread_mutex_unlock(&km_devtab_lock);
+	return t;
+}
+
+static void devtab_free(const struct kmodel *km)
+{
+	struct km_devtab **pp, *t;
+
+	pthread_mutex_lock(&km_devtab_lock);
+	for (pp = &km_devtabs; *pp; pp = &(*pp)->next) {
+		if ((*pp)->km == km) {
+			t = *pp;
+			*pp = t->next;
+			free(t);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&km_devtab_lock);
+}
+
+/* A device table update: BPF_MAP_UPDATE_ELEM on the 24-entry ARRAY map. */
+static int devtab_update(struct kmodel *km, uint32_t index, const void *payload,
+			 size_t plen)
+{
+	struct km_devtab *t;
+
+	if (km->bpf.flavour != FUSE_BPF_FLAVOUR_DAX_FMAP)
+		return -EINVAL;		/* only Gregory's object has the map */
+	if (plen != sizeof(struct fuse_bpf_dax_dev))
+		return -EINVAL;		/* value_size of the map */
+	if (index >= FUSE_BPF_DAX_DEVS)
+		return -E2BIG;		/* index >= max_entries */
+	t = devtab_of(km, true);
+	if (!t)
+		return -ENOMEM;
+	memcpy(&t->dev[index], payload, plen);
+	km->bpf.updates++;
+	return 0;
+}
+
 static uint32_t dialect_flavour(const struct fuse_dialect *d)
 {
 	if (!d->bpf || !d->bpf_ops_type)
@@ -153,6 +224,9 @@ int km_bpf_map_update(struct kmodel *km, uint32_t slot, const void *payload,
 
 	if (!b->registered)
 		return -EBADF;		/* no map: no program was loaded */
+	if (slot & FUSE_BPF_MODEL_DEVTAB_FLAG)
+		return devtab_update(km, slot & ~FUSE_BPF_MODEL_DEVTAB_FLAG,
+				     payload, plen);
 	if (plen != sizeof(struct fuse_bpf_file))
 		return -EINVAL;		/* value_size of the map */
 	if (slot >= b->nslots)
@@ -235,13 +309,37 @@ int km_bpf_iomap_begin(struct kmodel *km, struct km_inode *ino,
 	return 1;
 }
 
+/*
+ * bpf_fuse_dax_setup_add_device (spec 7.2): register devdax @path in table
+ * slot @index with the checks of GET_DAXDEV (spec 4.4): the index is a
+ * table slot, the path a character device (km_daxdev_install: kern_path,
+ * S_ISCHR; the model also takes regular files standing in for devices
+ * unless run strict). A slot already valid stays as it is.
+ */
+static int add_device_kfunc(struct kmodel *km, uint32_t index, const char *path)
+{
+	const struct fuse_dialect *d = km->d;
+
+	if (index >= d->lim.daxdev_slots || index >= KM_MAX_DAXDEV)
+		return -EINVAL;
+	if (!memchr(path, '\0', FUSE_BPF_DAX_PATH_MAX - 1))
+		return -ENAMETOOLONG;	/* len__sz = 255: no NUL within */
+	if (km->dax[index].failed)
+		return -EIO;
+	if (km->dax[index].valid)
+		return 0;
+	return km_daxdev_install(km, index, path, -1);
+}
+
 int km_bpf_fmap_setup(struct kmodel *km, struct km_inode *ino)
 {
 	const struct fuse_dialect *d = km->d;
 	struct km_bpf *b = &km->bpf;
 	const struct fuse_bpf_file *rec;
+	const struct km_devtab *t;
 	struct resolve_query q;
 	uint32_t i;
+	int res;
 
 	if (!km_bpf_fmap_registered(km) || strcmp(b->name, km->ops_name)) {
 		/* gourryinverse fuse_dax_fmap_open: no ops -> -EOPNOTSUPP */
@@ -262,15 +360,47 @@ int km_bpf_fmap_setup(struct kmodel *km, struct km_inode *ino)
 		       "for node %llu", b->name, (unsigned long long)ino->nodeid);
 		return -ENOENT;
 	}
+	if (q.setup_rc) {
+		/* fuse_bpf_dax_setup_devs(), run in the bytecode: bad bitmap */
+		km_err(km, "fuse_dax_fmap_ops '%s': iomap_setup of node %llu "
+		       "failed (%d): device bitmap 0x%x beyond %u slots", b->name,
+		       (unsigned long long)ino->nodeid, q.setup_rc,
+		       rec->dev_bitmap, d->lim.daxdev_slots);
+		return q.setup_rc;
+	}
 	/* the setup copies the record into the per-inode meta buffer */
 	free(ino->bpf_meta);
 	ino->bpf_meta = malloc(sizeof(*ino->bpf_meta));
 	if (!ino->bpf_meta)
 		return -ENOMEM;
 	memcpy(ino->bpf_meta, rec, sizeof(*rec));
+	/*
+	 * Then it calls bpf_fuse_dax_setup_add_device for every device of
+	 * parse_ctx.dev_bitmap (q.setup_devs, computed by the bytecode) whose
+	 * path the library published in the device table. That kfunc is a
+	 * sleepable struct_ops kfunc which a SEC("syscall") program run
+	 * through test_run cannot call, and its effect is on the kernel's
+	 * daxdev table, so the model applies it here from the same device
+	 * table the program reads (devtab_update). An index without a path
+	 * registers nothing (the program skips it).
+	 */
+	t = devtab_of(km, false);
+	for (i = 0; i < FUSE_BPF_DAX_DEVS && t; i++) {
+		if (!(q.setup_devs & (1ULL << i)) || !t->dev[i].path[0])
+			continue;
+		res = add_device_kfunc(km, i, t->dev[i].path);
+		if (res) {
+			km_err(km, "fuse_dax_fmap_ops '%s': bpf_fuse_dax_setup_add_device"
+			       "(%u, %.64s) failed: %s", b->name, i, t->dev[i].path,
+			       strerror(-res));
+			free(ino->bpf_meta);
+			ino->bpf_meta = NULL;
+			return res;
+		}
+	}
 	/* parse_ctx.dev_bitmap: every device the file uses must be present */
-	for (i = 0; i < 32; i++) {
-		if (!(ino->bpf_meta->dev_bitmap & (1u << i)))
+	for (i = 0; i < 64; i++) {
+		if (!(q.setup_devs & (1ULL << i)))
 			continue;
 		if (i >= d->lim.daxdev_slots || i >= KM_MAX_DAXDEV ||
 		    !km->dax[i].valid) {
@@ -289,7 +419,9 @@ int km_bpf_fmap_setup(struct kmodel *km, struct km_inode *ino)
  * DAX read/write on Gregory's kernel: every iomap_begin runs the program
  * on the inode's meta buffer. The kernel takes addr, length and dev_index,
  * forces IOMAP_MAPPED and the requested offset (spec 7.2;
- * gourryinverse fs/fuse/fuse_dax_fmap.c: iomap->offset = offset).
+ * gourryinverse fs/fuse/fuse_dax_fmap.c: iomap->offset = offset): addr is
+ * the device address of pos itself and length counts from pos. The
+ * program's own offset is ignored here as there.
  */
 ssize_t km_bpf_fmap_rw(struct kmodel *km, struct km_inode *ino, uint64_t off,
 		       size_t len, void *buf, bool write)
@@ -325,19 +457,6 @@ ssize_t km_bpf_fmap_rw(struct kmodel *km, struct km_inode *ino, uint64_t off,
 			       "at %llu", b->name, (unsigned long long)pos);
 			res = -EIO;
 		}
-		if (!res && io->offset != pos) {
-			/*
-			 * A model check: the kernel would silently use addr for
-			 * the requested offset and move the wrong bytes.
-			 */
-			km_err(km, "fuse_dax_fmap_ops '%s' answered for offset %llu "
-			       "(addr 0x%llx) when asked for %llu; the kernel takes "
-			       "addr as the address of the requested offset",
-			       b->name, (unsigned long long)io->offset,
-			       (unsigned long long)io->addr,
-			       (unsigned long long)pos);
-			res = -EIO;
-		}
 		if (res)
 			return done ? (ssize_t)done : res;
 		b->served++;
@@ -362,6 +481,7 @@ void km_bpf_free(struct kmodel *km)
 	}
 	km->bpf.map = NULL;
 	km->bpf.registered = false;
+	devtab_free(km);
 }
 
 uint64_t kmodel_count_bpf(const struct kmodel *km)

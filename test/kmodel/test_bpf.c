@@ -9,7 +9,11 @@
  *    IOMAP_BEGIN upcall; no record (or another file's record) falls back to
  *    the upcall; a FIB_HANDLED answer is validated like a reply;
  *  - famfs-gp-bpf: no GET_FMAP; data through iomap_setup + iomap_begin; no
- *    record fails the open;
+ *    record fails the open; reads starting anywhere inside a segment get
+ *    the bytes of the requested offset (the program answers from the
+ *    requested offset, as the kernel takes it); iomap_setup registers the
+ *    file's devices from the program's device table (the
+ *    bpf_fuse_dax_setup_add_device kfunc, modelled), without a push;
  *  - every control message field is checked (sizes, slots, names, flavours).
  *
  * Where this process cannot run BPF (build without BPF, no CAP_BPF), the
@@ -52,6 +56,8 @@ struct bpf_script {
 	int upd_res;
 	bool abuse;		/* run the malformed-message checks first */
 	bool clear_on_getattr;	/* post an empty record (as FORGET does) */
+	const char *devtab_path;	/* dax: device table entry 0, after REGISTER */
+	int devtab_res;
 	int abuse_fails;
 };
 
@@ -113,6 +119,14 @@ static void abuse(struct fake_srv *s, struct bpf_script *b)
 	EXPECT_RES(fuse_kmodel_bpf_map_update(s->fd, 0, &rec, vs, 1), 0);
 	/* posted, refused quietly by the model (logged) */
 	EXPECT_RES(fuse_kmodel_bpf_map_update(s->fd, 99, &rec, vs, 0), 0);
+	/* only Gregory's object has a device table */
+	{
+		struct fuse_bpf_dax_dev v;
+
+		memset(&v, 0, sizeof(v));
+		EXPECT_RES(fuse_kmodel_bpf_map_update(s->fd, FUSE_BPF_MODEL_DEVTAB_FLAG,
+						      &v, sizeof(v), 1), -EINVAL);
+	}
 }
 
 static int hook(struct fake_srv *s, const struct fuse_in_header *h,
@@ -127,10 +141,27 @@ static int hook(struct fake_srv *s, const struct fuse_in_header *h,
 		/* spec 7.1: before INIT there is no iomap connection */
 		b->abuse_fails += reg(s->fd, FUSE_BPF_FLAVOUR_IOMAP, "early", 16, 12,
 				      sizeof(struct fuse_bpf_file)) != -EOPNOTSUPP;
-	if (h->opcode == FUSE_INIT && b->flavour == FUSE_BPF_FLAVOUR_DAX_FMAP)
+	if (h->opcode == FUSE_INIT && b->flavour == FUSE_BPF_FLAVOUR_DAX_FMAP) {
 		/* Gregory: registered globally by name before the INIT reply names it */
 		b->reg_res = reg(s->fd, b->flavour, b->name, b->nslots, 12,
 				 sizeof(struct fuse_bpf_file));
+		if (b->devtab_path && b->reg_res == 0) {
+			/* what fuse_bpf_set_dax_device() sends on a model session */
+			struct fuse_bpf_dax_dev v;
+
+			memset(&v, 0, sizeof(v));
+			snprintf(v.path, sizeof(v.path), "%s", b->devtab_path);
+			/* malformed first: size, index, then the real entry */
+			b->devtab_res = fuse_kmodel_bpf_map_update(s->fd,
+				FUSE_BPF_MODEL_DEVTAB_FLAG | 0, &v, sizeof(v) - 1, 1) != -EINVAL;
+			b->devtab_res |= fuse_kmodel_bpf_map_update(s->fd,
+				FUSE_BPF_MODEL_DEVTAB_FLAG | FUSE_BPF_DAX_DEVS, &v,
+				sizeof(v), 1) != -E2BIG;
+			if (!b->devtab_res)
+				b->devtab_res = fuse_kmodel_bpf_map_update(s->fd,
+					FUSE_BPF_MODEL_DEVTAB_FLAG | 0, &v, sizeof(v), 1);
+		}
+	}
 	if (h->opcode == FUSE_IOMAP_CONFIG && b->flavour == FUSE_BPF_FLAVOUR_IOMAP) {
 		/* Darrick: attached once iomap is negotiated */
 		if (b->abuse)
@@ -446,17 +477,28 @@ static bool gp_bytes_ok(const struct bpf_script *b, const uint8_t *buf,
 	return true;
 }
 
-static void test_gp(bool publish)
+/*
+ * @devtab: the device reaches the kernel only through the program's
+ * device table and iomap_setup's add_device kfunc (no DAXDEV_OPEN push).
+ */
+static void test_gp(bool publish, bool devtab)
 {
 	static uint8_t buf[10 * MIB];
 	struct bpf_script b;
 	struct fake_srv s;
 	struct kmodel *km;
-	uint64_t st = 7;
-	int i;
+	uint64_t st = 7, off;
+	ssize_t n;
+	int i, mid = 0, devfd = -1;
 
 	gp_setup(&s, &b, "bg");
 	b.publish = publish;
+	if (devtab) {
+		s.push_daxdev = false;
+		b.devtab_path = s.dev_path;
+	}
+	devfd = open(s.dev_path, O_RDONLY);
+	CHECK(devfd >= 0);
 	km = start("famfs-gp-bpf", &s);
 	CHECK(km != NULL);
 	if (!km)
@@ -474,8 +516,12 @@ static void test_gp(bool publish)
 		CHECK(kmodel_count(km, FUSE_READ) == 0);
 		goto out;
 	}
+	if (devtab)
+		CHECK(kmodel_daxdev_count(km) == 0);	/* nothing pushed */
 	CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == sizeof(buf));
-	CHECK(b.upd_res == 0 && s.push_res == 0);
+	CHECK(b.upd_res == 0 && s.push_res == 0 && b.devtab_res == 0);
+	/* the kfunc registered the device at open */
+	CHECK(kmodel_daxdev_count(km) == 1);
 	CHECK(gp_bytes_ok(&b, buf, 0, sizeof(buf)));
 	CHECK(kmodel_count(km, FUSE_GET_FMAP) == 0);
 	CHECK(kmodel_count(km, FUSE_READ) == 0);
@@ -488,15 +534,94 @@ static void test_gp(bool publish)
 
 		CHECK(n > 0 && gp_bytes_ok(&b, buf, off, n));
 	}
-	/* inside a chunk: the right bytes or the model's refusal, never wrong bytes */
-	for (i = 0; i < 20; i++) {
+	/*
+	 * Reads starting anywhere, mostly inside a chunk, of any length: the
+	 * program answers for the requested offset, so the bytes are right.
+	 * (An answer for the chunk start would move the chunk start's bytes:
+	 * the model, like the kernel, takes addr as the address of pos.)
+	 */
+	for (i = 0; i < 300; i++) {
 		uint64_t off = rnd(&st) % (10 * MIB);
-		ssize_t n = kmodel_read(km, "/f", off, 4096, buf);
+		size_t len = 1 + rnd(&st) % (i & 1 ? 3 * MIB : 64 * KIB);
+		size_t want = len < 10 * MIB - off ? len : 10 * MIB - off;
+		ssize_t n = kmodel_read(km, "/f", off, len, buf);
 
-		CHECK((n > 0 && gp_bytes_ok(&b, buf, off, n)) ||
-		      (n == -EIO && strstr(kmodel_last_error(km), "requested offset")));
+		if (off % (2 * MIB))
+			mid++;
+		CHECK(n == (ssize_t)want && gp_bytes_ok(&b, buf, off, n));
+	}
+	CHECK(mid > 250);
+	/* every byte of the file, read one odd-sized piece at a time */
+	for (off = 0; off < 10 * MIB; off += n) {
+		n = kmodel_read(km, "/f", off, 3 * MIB / 7 + 1, buf);
+		if (n <= 0)
+			break;
+		CHECK(gp_bytes_ok(&b, buf, off, n));
+	}
+	CHECK(off == 10 * MIB);
+	/* writes from inside a chunk land at the requested offset too */
+	for (i = 0; i < 20; i++) {
+		uint64_t woff = rnd(&st) % (10 * MIB - 8192);
+		static uint8_t wb[8192], rb[8192];
+		struct fuse_res_out r;
+		size_t k;
+
+		memset(&r, 0, sizeof(r));
+		for (k = 0; k < sizeof(wb); k++)
+			wb[k] = (uint8_t)rnd(&st);
+		CHECK(kmodel_write(km, "/f", woff, sizeof(wb), wb) == sizeof(wb));
+		CHECK(kmodel_read(km, "/f", woff, sizeof(rb), rb) == sizeof(rb) &&
+		      !memcmp(wb, rb, sizeof(wb)));
+		/* and on the device where the layout says */
+		CHECK(fuse_res_interleave_lookup(&b.rec.u.il, woff, &r) == 0);
+		CHECK(pread(devfd, rb, 1, fuse_res_out_addr_at(&r, woff)) == 1 &&
+		      rb[0] == wb[0]);
+		/* put the pattern back */
+		for (k = 0; k < sizeof(wb); k++) {
+			CHECK(fuse_res_interleave_lookup(&b.rec.u.il, woff + k, &r) == 0);
+			wb[k] = fs_pattern(fuse_res_out_addr_at(&r, woff + k));
+		}
+		CHECK(kmodel_write(km, "/f", woff, sizeof(wb), wb) == sizeof(wb));
 	}
 out:
+	kmodel_stop(km);
+	fs_join(&s);
+	if (devfd >= 0)
+		close(devfd);
+	unlink(s.dev_path);
+}
+
+/*
+ * famfs-gp-bpf without a push: a device table entry that is no device
+ * fails the open (the kfunc's GET_DAXDEV checks); no entry leaves the
+ * device unregistered and the open fails with EIO.
+ */
+static void test_gp_devtab_refused(bool entry)
+{
+	static uint8_t buf[4096];
+	struct bpf_script b;
+	struct fake_srv s;
+	struct kmodel *km;
+
+	if (!bpf_runs)
+		return;
+	gp_setup(&s, &b, "bd");
+	s.push_daxdev = false;
+	if (entry)
+		b.devtab_path = "/nonexistent/dax9.9";
+	km = start("famfs-gp-bpf", &s);
+	CHECK(km != NULL);
+	if (!km)
+		return;
+	CHECK(b.reg_res == 0 && b.devtab_res == 0);
+	if (entry) {
+		CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == -ENOENT);
+		CHECK(strstr(kmodel_last_error(km), "bpf_fuse_dax_setup_add_device") != NULL);
+	} else {
+		CHECK(kmodel_read(km, "/f", 0, sizeof(buf), buf) == -EIO);
+		CHECK(strstr(kmodel_last_error(km), "not registered") != NULL);
+	}
+	CHECK(kmodel_daxdev_count(km) == 0);
 	kmodel_stop(km);
 	fs_join(&s);
 	unlink(s.dev_path);
@@ -516,8 +641,11 @@ int main(void)
 	test_iomap_no_record(false);
 	test_iomap_no_record(true);
 	test_iomap_validated();
-	test_gp(true);
-	test_gp(false);
+	test_gp(true, false);
+	test_gp(true, true);
+	test_gp(false, false);
+	test_gp_devtab_refused(true);
+	test_gp_devtab_refused(false);
 	if (fails) {
 		printf("%d check(s) failed\n", fails);
 		return 1;
