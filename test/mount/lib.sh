@@ -14,6 +14,7 @@ MOUNT_TIMEOUT=${MOUNT_TIMEOUT:-10}
 SERVER_PID=
 MNT=
 WORK=
+BG_PIDS=()	# helper processes to kill on exit
 
 skip() {
 	echo "skipped: $*"
@@ -22,6 +23,10 @@ skip() {
 
 fail() {
 	echo "FAIL: $*" >&2
+	if [ -n "$WORK" ] && [ -s "$WORK/server.log" ]; then
+		echo "--- last lines of the server's output:" >&2
+		tail -n 30 "$WORK/server.log" >&2
+	fi
 	exit 1
 }
 
@@ -40,7 +45,11 @@ is_mounted() {
 }
 
 cleanup() {
-	local rc=$?
+	local rc=$? p
+
+	for p in "${BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
 
 	if [ -n "$MNT" ] && is_mounted "$MNT"; then
 		umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null
@@ -73,7 +82,9 @@ start_server() {
 
 	# A background job of a non-interactive shell starts with SIGINT
 	# ignored, and servers keep ignored signals ignored: reset them.
-	env --default-signal=INT,TERM,HUP "$@" -f "$MNT" \
+	# SERVER_OPTS (environment) is appended, e.g. SERVER_OPTS=-d.
+	# shellcheck disable=SC2086
+	env --default-signal=INT,TERM,HUP "$@" ${SERVER_OPTS:-} -f "$MNT" \
 		>"$WORK/server.log" 2>&1 &
 	SERVER_PID=$!
 	for i in $(seq 1 $((MOUNT_TIMEOUT * 20))); do

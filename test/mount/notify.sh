@@ -50,11 +50,14 @@ for loop in st mt; do
 		"generation "[0-9]*) ;;
 		*) fail "unexpected content '$first' ($mode, $loop)" ;;
 		esac
-		hold_out=$WORK/hold.out
+		hold_out=$WORK/hold-$loop-$mode.out	# fresh file: no stale "held"
 		"$FSOPS" hold "$MNT/generation" 30 > "$hold_out" &
 		hold=$!
-		for i in $(seq 1 100); do
+		BG_PIDS+=("$hold")
+		# Generous: under load, starting a process can take seconds.
+		for i in $(seq 1 500); do
 			grep -q held "$hold_out" 2>/dev/null && break
+			kill -0 "$hold" 2>/dev/null || break
 			sleep 0.02
 		done
 		grep -q held "$hold_out" || fail "could not map the file ($mode, $loop)"
