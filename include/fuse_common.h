@@ -549,6 +549,10 @@ void fuse_loop_cfg_convert(struct fuse_loop_config *config,
 /**
  * Enable a capability if the kernel offers it.
  *
+ * Sets @a flag in conn->want_ext (and in conn->want for the low 32 bits)
+ * if conn->capable_ext has it.  Only @a conn is written, so this works on
+ * any struct fuse_conn_info, including a copy outside the session.
+ *
  * @param conn connection information (in init())
  * @param flag one FUSE_CAP_* bit
  * @return true if it was enabled, false if the kernel lacks it
@@ -557,6 +561,8 @@ bool fuse_set_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
 
 /**
  * Disable a capability.
+ *
+ * Clears @a flag in conn->want_ext and conn->want; only @a conn is written.
  *
  * @param conn connection information (in init())
  * @param flag one FUSE_CAP_* bit
@@ -581,9 +587,13 @@ bool fuse_get_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
  * The library calls it after init(); it is exported for tests.  If only
  * want changed, its value replaces the low 32 bits of want_ext; if both
  * changed and disagree, that is an error.  Afterwards want mirrors the low
- * 32 bits of want_ext.
+ * 32 bits of want_ext.  "Changed" means against the values before init(),
+ * moved by what fuse_set_feature_flag() / fuse_unset_feature_flag() did
+ * during init().  On a conn that is not the one of an init() running in
+ * this thread there is no such baseline: if want and the low 32 bits of
+ * want_ext disagree, want is taken.
  *
- * @param conn connection information of a session
+ * @param conn connection information
  * @return 0 on success, -EINVAL if want and want_ext were both changed
  */
 int fuse_convert_to_conn_want_ext(struct fuse_conn_info *conn);

@@ -169,8 +169,6 @@ struct fuse_session {
 	struct fuse_chan ch;		/**< default channel (fd + I/O) */
 	struct fuse_custom_io *io;	/**< custom I/O, NULL for /dev/fuse */
 	struct fuse_conn_info conn;
-	uint64_t conn_want_ext;		/**< want_ext before init() */
-	uint32_t conn_want;		/**< want before init() */
 	atomic_int got_init;
 	atomic_int got_destroy;
 	atomic_int init_called;		/**< op.init ran, destroy is owed */

@@ -7,6 +7,9 @@
  * fuse_set_feature_flag() (which mirrors them into the 32-bit want), the
  * file system's init() may change want (old style) or want_ext (new
  * style), and fuse_convert_to_conn_want_ext() merges the two afterwards.
+ * Changes made through the flag API during init() move the baseline (they
+ * count as neither style), as in upstream; the flag API itself writes
+ * only into the conn it is given (see struct init_want_base).
  */
 #include "fuse_i.h"
 #include "ll_i.h"
@@ -27,29 +30,60 @@ static uint64_t upper_32(uint64_t v)
 	return v & ~0xffffffffULL;
 }
 
-static struct fuse_session *conn_session(struct fuse_conn_info *conn)
+/*
+ * The want / want_ext baseline of the INIT whose init() runs on this
+ * thread.  Upstream keeps it in the session and has the flag API update it
+ * through container_of(conn); ours keeps it here, and the flag API updates
+ * it only when it is handed exactly the conn being initialized.  A conn
+ * anywhere else (a server's copy, fuse_apply_conn_info_opts() on one) is
+ * the only memory the flag API touches.
+ */
+struct init_want_base {
+	const struct fuse_conn_info *conn;	/* NULL: no init() running */
+	uint64_t want_ext;	/* want_ext before init() + flag API changes */
+	uint32_t want;		/* the same for want */
+};
+
+static __thread struct init_want_base want_base;
+
+static void base_note(const struct fuse_conn_info *conn, uint64_t set,
+		      uint64_t clear)
 {
-	return (struct fuse_session *)((char *)conn -
-				       offsetof(struct fuse_session, conn));
+	if (conn != want_base.conn)
+		return;
+	want_base.want_ext = (want_base.want_ext | set) & ~clear;
+	want_base.want = (want_base.want | lower_32(set)) & ~lower_32(clear);
 }
 
 int fuse_convert_to_conn_want_ext(struct fuse_conn_info *conn)
 {
-	struct fuse_session *se = conn_session(conn);
+	uint32_t base_want;
+	uint64_t base_ext;
+
+	if (conn == want_base.conn) {
+		base_want = want_base.want;
+		base_ext = want_base.want_ext;
+	} else {
+		/*
+		 * No baseline (not the conn of a running INIT): take a change
+		 * of the 32-bit want, the field older code writes.
+		 */
+		base_want = lower_32(conn->want_ext);
+		base_ext = conn->want_ext;
+	}
 
 	/*
 	 * want changed (and is not already reflected in want_ext): take it,
 	 * unless want_ext was changed as well; then the two disagree.
 	 */
-	if (conn->want != se->conn_want &&
+	if (conn->want != base_want &&
 	    lower_32(conn->want_ext) != conn->want) {
-		if (conn->want_ext != se->conn_want_ext) {
+		if (conn->want_ext != base_ext) {
 			fuse_log(FUSE_LOG_ERR,
 				 "fuse: both conn->want and conn->want_ext were changed (want=%x want_ext=%llx, before: %x %llx)\n",
 				 conn->want,
 				 (unsigned long long)conn->want_ext,
-				 se->conn_want,
-				 (unsigned long long)se->conn_want_ext);
+				 base_want, (unsigned long long)base_ext);
 			return -EINVAL;
 		}
 		conn->want_ext = upper_32(conn->want_ext) | conn->want;
@@ -60,25 +94,19 @@ int fuse_convert_to_conn_want_ext(struct fuse_conn_info *conn)
 
 bool fuse_set_feature_flag(struct fuse_conn_info *conn, uint64_t flag)
 {
-	struct fuse_session *se = conn_session(conn);
-
 	if (!(conn->capable_ext & flag))
 		return false;
 	conn->want_ext |= flag;
-	se->conn_want_ext |= flag;
 	conn->want |= lower_32(flag);
-	se->conn_want |= lower_32(flag);
+	base_note(conn, flag, 0);
 	return true;
 }
 
 void fuse_unset_feature_flag(struct fuse_conn_info *conn, uint64_t flag)
 {
-	struct fuse_session *se = conn_session(conn);
-
 	conn->want_ext &= ~flag;
-	se->conn_want_ext &= ~flag;
 	conn->want &= ~lower_32(flag);
-	se->conn_want &= ~lower_32(flag);
+	base_note(conn, 0, flag);
 }
 
 bool fuse_get_feature_flag(struct fuse_conn_info *conn, uint64_t flag)
@@ -213,8 +241,6 @@ void fuse_ll_do_init(struct fuse_req *req, const void *argp, size_t len)
 	conn->capable_ext = 0;
 	conn->want_ext = 0;
 	conn->want = 0;
-	se->conn_want = 0;
-	se->conn_want_ext = 0;
 
 	if (arg.max_readahead < conn->max_readahead)
 		conn->max_readahead = arg.max_readahead;
@@ -270,10 +296,17 @@ void fuse_ll_do_init(struct fuse_req *req, const void *argp, size_t len)
 	conn->capable = lower_32(conn->capable_ext);
 
 	if (se->op.init) {
+		struct init_want_base saved = want_base;
+
+		/* The defaults above are the baseline of init()'s changes. */
+		want_base.conn = conn;
+		want_base.want = conn->want;
+		want_base.want_ext = conn->want_ext;
 		atomic_store(&se->init_called, 1);
 		se->op.init(se->userdata, conn);
 		/* As upstream: a conflict is logged, want_ext then wins. */
 		fuse_convert_to_conn_want_ext(conn);
+		want_base = saved;
 	}
 
 	if (conn->want_ext & ~conn->capable_ext) {

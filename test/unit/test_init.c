@@ -18,6 +18,10 @@ enum init_mode {
 	MODE_BOTH,		/* change want and want_ext differently */
 	MODE_UNKNOWN,		/* want a flag the kernel does not offer */
 	MODE_PASSTHROUGH,	/* want passthrough, stack depth 1 */
+	MODE_FLAG_AND_OLD,	/* set_feature_flag(WRITEBACK) + want |= DONT_MASK */
+	MODE_FLAG_THEN_CLEAR,	/* set_feature_flag(WRITEBACK), want &= ~it */
+	MODE_UNSET_FLAG,	/* fuse_unset_feature_flag(ASYNC_READ) */
+	MODE_COPY,		/* flag API and conn-info opts on a copy only */
 };
 
 static enum init_mode mode;
@@ -56,6 +60,56 @@ static void t_init(void *ud, struct fuse_conn_info *conn)
 		conn->max_backing_stack_depth = 1;
 		CHECK(fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH));
 		break;
+	case MODE_FLAG_AND_OLD:
+		/* Flag-API changes are not "want changed" (upstream 3.18):
+		 * mixing them with an old-style change is no conflict. */
+		CHECK(fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE));
+		conn->want |= FUSE_CAP_DONT_MASK;
+		break;
+	case MODE_FLAG_THEN_CLEAR:
+		CHECK(fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE));
+		conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+		break;
+	case MODE_UNSET_FLAG:
+		fuse_unset_feature_flag(conn, FUSE_CAP_ASYNC_READ);
+		conn->want |= FUSE_CAP_DONT_MASK;
+		break;
+	case MODE_COPY: {
+		/* A copy outside any session, as servers keep them, and
+		 * fuse_apply_conn_info_opts() on it: the session's conn and
+		 * the memory behind the copy stay untouched. */
+		struct {
+			struct fuse_conn_info c;
+			unsigned char after[512];
+		} cp;
+		char *argv[] = { "x", "-o", "writeback_cache,sync_read",
+				 NULL };
+		struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+		struct fuse_conn_info_opts *co;
+		size_t i;
+
+		memset(cp.after, 0x5a, sizeof(cp.after));
+		cp.c = *conn;
+		co = fuse_parse_conn_info_opts(&args);
+		CHECK(co != NULL);
+		if (co) {
+			fuse_apply_conn_info_opts(co, &cp.c);
+			free(co);
+		}
+		fuse_opt_free_args(&args);
+		CHECK(fuse_set_feature_flag(&cp.c, FUSE_CAP_DONT_MASK));
+		fuse_unset_feature_flag(&cp.c, FUSE_CAP_AUTO_INVAL_DATA);
+		CHECK(cp.c.want_ext & FUSE_CAP_WRITEBACK_CACHE);
+		CHECK(cp.c.want & FUSE_CAP_WRITEBACK_CACHE);
+		CHECK(!(cp.c.want_ext & FUSE_CAP_ASYNC_READ));
+		CHECK(cp.c.want_ext & FUSE_CAP_DONT_MASK);
+		CHECK(!(cp.c.want & FUSE_CAP_AUTO_INVAL_DATA));
+		for (i = 0; i < sizeof(cp.after); i++)
+			if (cp.after[i] != 0x5a)
+				break;
+		CHECK_EQ(i, sizeof(cp.after));
+		break;
+	}
 	}
 }
 
@@ -215,6 +269,33 @@ static void test_want_rules(void)
 		fk_teardown(&fk);
 	}
 
+	/* Flag API and old-style want together: both taken */
+	f = init_flags_with(MODE_FLAG_AND_OLD, &c);
+	CHECK(f != (uint64_t)-1);
+	CHECK(f & FUSE_WRITEBACK_CACHE);
+	CHECK(f & FUSE_DONT_MASK);
+	CHECK_EQ(c.want, (uint32_t)c.want_ext);
+
+	/* Set through the API, then cleared old style: cleared */
+	f = init_flags_with(MODE_FLAG_THEN_CLEAR, &c);
+	CHECK(f != (uint64_t)-1);
+	CHECK(!(f & FUSE_WRITEBACK_CACHE));
+	CHECK(!(c.want_ext & FUSE_CAP_WRITEBACK_CACHE));
+
+	f = init_flags_with(MODE_UNSET_FLAG, &c);
+	CHECK(f != (uint64_t)-1);
+	CHECK(!(f & FUSE_ASYNC_READ));
+	CHECK(f & FUSE_DONT_MASK);
+
+	/* Work on a copy changes nothing in the session */
+	f = init_flags_with(MODE_COPY, &c);
+	CHECK(f != (uint64_t)-1);
+	CHECK(!(f & FUSE_WRITEBACK_CACHE));
+	CHECK(!(f & FUSE_DONT_MASK));
+	CHECK(f & FUSE_ASYNC_READ);
+	CHECK(f & FUSE_AUTO_INVAL_DATA);
+	CHECK_EQ(c.want, (uint32_t)c.want_ext);
+
 	f = init_flags_with(MODE_PASSTHROUGH, NULL);
 	CHECK(f != (uint64_t)-1 && (f & FUSE_PASSTHROUGH));
 	{
@@ -227,6 +308,45 @@ static void test_want_rules(void)
 		CHECK_EQ(out.max_stack_depth, 2);
 		fk_teardown(&fk);
 	}
+}
+
+/* The flag API on a conn that lives in no session */
+static void test_flag_api_standalone(void)
+{
+	struct {
+		unsigned char before[256];
+		struct fuse_conn_info c;
+		unsigned char after[1024];
+	} w;
+	size_t i;
+
+	memset(&w, 0x5a, sizeof(w));
+	memset(&w.c, 0, sizeof(w.c));
+	w.c.capable_ext = FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_ASYNC_READ;
+	w.c.capable = (uint32_t)w.c.capable_ext;
+	CHECK(fuse_set_feature_flag(&w.c, FUSE_CAP_WRITEBACK_CACHE));
+	CHECK(fuse_set_feature_flag(&w.c, FUSE_CAP_ASYNC_READ));
+	CHECK(!fuse_set_feature_flag(&w.c, FUSE_CAP_POSIX_ACL));
+	CHECK_EQ(w.c.want_ext, FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_ASYNC_READ);
+	CHECK_EQ(w.c.want, FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_ASYNC_READ);
+	fuse_unset_feature_flag(&w.c, FUSE_CAP_ASYNC_READ);
+	CHECK_EQ(w.c.want_ext, FUSE_CAP_WRITEBACK_CACHE);
+	CHECK_EQ(w.c.want, FUSE_CAP_WRITEBACK_CACHE);
+	CHECK(fuse_get_feature_flag(&w.c, FUSE_CAP_ASYNC_READ));
+	CHECK(!fuse_get_feature_flag(&w.c, FUSE_CAP_POSIX_ACL));
+	/* Without a session to compare with: want's change is taken */
+	w.c.want |= FUSE_CAP_ASYNC_READ;
+	CHECK_EQ(fuse_convert_to_conn_want_ext(&w.c), 0);
+	CHECK(w.c.want_ext & FUSE_CAP_ASYNC_READ);
+	CHECK_EQ(w.c.want, (uint32_t)w.c.want_ext);
+	for (i = 0; i < sizeof(w.before); i++)
+		if (w.before[i] != 0x5a)
+			break;
+	CHECK_EQ(i, sizeof(w.before));
+	for (i = 0; i < sizeof(w.after); i++)
+		if (w.after[i] != 0x5a)
+			break;
+	CHECK_EQ(i, sizeof(w.after));
 }
 
 static void test_old_kernels(void)
@@ -345,6 +465,7 @@ int main(void)
 {
 	test_modern();
 	test_want_rules();
+	test_flag_api_standalone();
 	test_old_kernels();
 	test_before_init();
 	test_uring_request();
