@@ -350,6 +350,22 @@ void fuse_apply_conn_info_opts(struct fuse_conn_info_opts *opts,
 int fuse_daemonize(int foreground);
 
 /**
+ * Mount a file system and return its /dev/fuse descriptor.
+ *
+ * Opens /dev/fuse and mounts it on @a mountpoint with the comma-separated
+ * mount @a options (the same -o options fuse_session_new() accepts for
+ * the mount, e.g. "allow_other,fsname=x"); without the privilege to mount
+ * it goes through fusermount3.  The caller then drives the descriptor
+ * itself, for example with fuse_session_custom_io() or by handing it to a
+ * session as a /dev/fd/N mountpoint.
+ *
+ * @param mountpoint where to mount
+ * @param options mount options (may be NULL or empty)
+ * @return the /dev/fuse file descriptor, or -1 on failure (logged)
+ */
+int fuse_open_channel(const char *mountpoint, const char *options);
+
+/**
  * @return the library version as FUSE_VERSION (e.g. 318)
  */
 int fuse_version(void);

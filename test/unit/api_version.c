@@ -77,6 +77,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuse_session_custom_io failed\n");
 		return 1;
 	}
+	/* Declared by the header at every level (exported at FUSE_3.3) */
+	{
+		int (*oc)(const char *, const char *) = fuse_open_channel;
+
+		if (!oc)
+			return 1;
+	}
 	/* The loop_mt form this API level sees (not run: no kernel here) */
 #if FUSE_USE_VERSION < 32
 	{
