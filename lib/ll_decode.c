@@ -27,6 +27,7 @@
 #define OPF_NOREPLY	(1 << 0)	/* the kernel expects no reply */
 #define OPF_NOINTR	(1 << 1)	/* never interrupted: skip the table */
 #define OPF_ROOTOK	(1 << 2)	/* allowed for others with allow_root */
+#define OPF_EXT		(1 << 3)	/* no lowlevel op: offer to the ext hook */
 
 typedef void (*ll_handler)(struct fuse_req *req, fuse_ino_t nodeid,
 			   const void *arg, const char *var, size_t var_len);
@@ -1051,22 +1052,36 @@ static void do_statx(struct fuse_req *req, fuse_ino_t nodeid,
 		fuse_reply_err(req, ENOSYS);
 }
 
-/* Decoded and validated, but the lowlevel API has no method for them. */
-static void do_enosys(struct fuse_req *req, fuse_ino_t nodeid,
-		      const void *arg, const char *var, size_t len)
+/*
+ * Opcodes the core knows but the 3.18 lowlevel API has no method for
+ * (SYNCFS, SETUPMAPPING, REMOVEMAPPING).  fuse_ll_dispatch() checks the
+ * fixed struct's length; these check the rest, then the extension hook
+ * (e.g. the mapped-I/O layer's syncfs) gets the request; ENOSYS if it
+ * declines or there is none.  Each returns false after replying EINVAL.
+ */
+static bool ext_only_valid(struct fuse_req *req, const void *arg,
+			   size_t len)
 {
-	(void)nodeid; (void)arg; (void)var; (void)len;
-	fuse_reply_err(req, ENOSYS);
+	if (req->opcode == FUSE_REMOVEMAPPING) {
+		const struct fuse_removemapping_in *in = arg;
+		size_t one = sizeof(struct fuse_removemapping_one);
+
+		if (in->count > len / one || in->count * one != len) {
+			bad_request(req, "removemapping count disagrees with length");
+			return false;
+		}
+		return true;
+	}
+	return no_var(req, len);
 }
 
-/* SYNCFS: validated, but the 3.18 lowlevel API has no syncfs method. */
-static void do_syncfs(struct fuse_req *req, fuse_ino_t nodeid,
-		      const void *arg, const char *var, size_t len)
+/* Fallback of the ll_ops table for those opcodes (not reached normally) */
+static void do_ext_only(struct fuse_req *req, fuse_ino_t nodeid,
+			const void *arg, const char *var, size_t len)
 {
-	(void)nodeid; (void)arg; (void)var;
-	if (!no_var(req, len))
-		return;
-	fuse_reply_err(req, ENOSYS);
+	(void)nodeid; (void)var;
+	if (ext_only_valid(req, arg, len))
+		fuse_reply_err(req, ENOSYS);
 }
 
 #define SZ(t) ((uint16_t)sizeof(struct t))
@@ -1135,11 +1150,12 @@ static const struct ll_op ll_ops[] = {
 	[FUSE_COPY_FILE_RANGE] = { do_copy_file_range,
 				   SZ(fuse_copy_file_range_in), 0,
 				   "COPY_FILE_RANGE" },
-	[FUSE_SETUPMAPPING] = { do_enosys, SZ(fuse_setupmapping_in), 0,
+	[FUSE_SETUPMAPPING] = { do_ext_only, SZ(fuse_setupmapping_in), OPF_EXT,
 				"SETUPMAPPING" },
-	[FUSE_REMOVEMAPPING] = { do_enosys, SZ(fuse_removemapping_in), 0,
-				 "REMOVEMAPPING" },
-	[FUSE_SYNCFS]	   = { do_syncfs, SZ(fuse_syncfs_in), 0, "SYNCFS" },
+	[FUSE_REMOVEMAPPING] = { do_ext_only, SZ(fuse_removemapping_in),
+				 OPF_EXT, "REMOVEMAPPING" },
+	[FUSE_SYNCFS]	   = { do_ext_only, SZ(fuse_syncfs_in), OPF_EXT,
+			       "SYNCFS" },
 	[FUSE_TMPFILE]	   = { do_tmpfile, SZ(fuse_create_in), 0, "TMPFILE" },
 	[FUSE_STATX]	   = { do_statx, SZ(fuse_statx_in), 0, "STATX" },
 	[FUSE_COPY_FILE_RANGE_64] = { do_copy_file_range_64,
@@ -1286,6 +1302,17 @@ int fuse_ll_dispatch(struct fuse_req *req, const struct fuse_in_header *inp,
 
 	if (!(op->flags & OPF_NOINTR))
 		fuse_req_track(req);
+
+	if ((op->flags & OPF_EXT) && se->ext.dispatch) {
+		if (!ext_only_valid(req, fx.b, var_len))
+			return 0;
+		/* The hook gets exactly what the transport handed in. */
+		if (se->ext.dispatch(req, se->ext.priv, &in, fixed, fixed_len,
+				     payload, payload_len) != -ENOSYS)
+			return 0;
+		fuse_reply_err(req, ENOSYS);
+		return 0;
+	}
 
 	op->fn(req, in.nodeid, fx.b, var ? var : "", var_len);
 	return 0;

@@ -18,6 +18,10 @@ static struct {
 	uint32_t seen_flags2;
 	size_t seen_in_len;
 	size_t seen_fixed_len;
+	int known_calls;	/* SYNCFS / SETUPMAPPING / REMOVEMAPPING */
+	uint32_t known_opcode;
+	size_t known_fixed_len;
+	bool decline;		/* return -ENOSYS for the known ones */
 } ex;
 
 static int ext_init(struct fuse_session *se, void *priv,
@@ -43,6 +47,16 @@ static int ext_dispatch(struct fuse_req *req, void *priv,
 	uint64_t v;
 
 	(void)priv; (void)payload; (void)payload_len;
+	if (in->opcode == FUSE_SYNCFS || in->opcode == FUSE_SETUPMAPPING ||
+	    in->opcode == FUSE_REMOVEMAPPING) {
+		ex.known_calls++;
+		ex.known_opcode = in->opcode;
+		ex.known_fixed_len = fixed_len;
+		if (ex.decline)
+			return -ENOSYS;
+		fuse_reply_err(req, in->opcode == FUSE_SYNCFS ? 0 : EOPNOTSUPP);
+		return 0;
+	}
 	if (in->opcode != EXT_OPCODE)
 		return -ENOSYS;
 	ex.dispatch_calls++;
@@ -145,7 +159,89 @@ int main(void)
 		    sizeof(gi));
 	CHECK_EQ(((struct fuse_attr_out *)(oh + 1))->attr.flags, 0);
 
+	/*
+	 * Opcodes the core knows but has no lowlevel op for: length-checked
+	 * by the core, then offered to the hook; ENOSYS only if it declines.
+	 */
+	{
+		struct fuse_syncfs_in sy;
+		struct fuse_setupmapping_in su;
+		struct {
+			struct fuse_removemapping_in in;
+			struct fuse_removemapping_one one[2];
+		} rm;
+		uint32_t junk = 0;
+
+		memset(&sy, 0, sizeof(sy));
+		memset(&su, 0, sizeof(su));
+		memset(&rm, 0, sizeof(rm));
+
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 1, &sy,
+			    sizeof(sy));
+		CHECK_EQ(n, sizeof(*oh));
+		CHECK_EQ(oh->error, 0);
+		CHECK_EQ(ex.known_calls, 1);
+		CHECK_EQ(ex.known_opcode, FUSE_SYNCFS);
+		CHECK_EQ(ex.known_fixed_len, sizeof(sy));
+
+		/* too short, trailing bytes: EINVAL, the hook never sees it */
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 1, &sy,
+			    (size_t)4);
+		CHECK_EQ(oh->error, -EINVAL);
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 2, &sy,
+			    sizeof(sy), &junk, sizeof(junk));
+		CHECK_EQ(oh->error, -EINVAL);
+		CHECK_EQ(ex.known_calls, 1);
+
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SETUPMAPPING, 1, 1,
+			    &su, sizeof(su));
+		CHECK_EQ(oh->error, -EOPNOTSUPP);
+		CHECK_EQ(ex.known_calls, 2);
+		CHECK_EQ(ex.known_opcode, FUSE_SETUPMAPPING);
+
+		/* REMOVEMAPPING: count entries must follow, exactly */
+		rm.in.count = 2;
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_REMOVEMAPPING, 1, 2,
+			    &rm.in, sizeof(rm.in), rm.one, sizeof(rm.one));
+		CHECK_EQ(oh->error, -EOPNOTSUPP);
+		CHECK_EQ(ex.known_calls, 3);
+		CHECK_EQ(ex.known_opcode, FUSE_REMOVEMAPPING);
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_REMOVEMAPPING, 1, 2,
+			    &rm.in, sizeof(rm.in), rm.one, sizeof(rm.one[0]));
+		CHECK_EQ(oh->error, -EINVAL);
+		rm.in.count = 0xffffffffU;
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_REMOVEMAPPING, 1, 2,
+			    &rm.in, sizeof(rm.in), rm.one, sizeof(rm.one));
+		CHECK_EQ(oh->error, -EINVAL);
+		CHECK_EQ(ex.known_calls, 3);
+
+		/* the hook declines: ENOSYS */
+		ex.decline = true;
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 1, &sy,
+			    sizeof(sy));
+		CHECK_EQ(n, sizeof(*oh));
+		CHECK_EQ(oh->error, -ENOSYS);
+		CHECK_EQ(ex.known_calls, 4);
+		ex.decline = false;
+	}
+
 	fk_teardown(&fk);
 	CHECK_EQ(ex.destroy_calls, 1);
+
+	/* Without a hook: ENOSYS after the length check */
+	{
+		struct fuse_syncfs_in sy;
+
+		memset(&sy, 0, sizeof(sy));
+		fk_setup(&fk, &ops, sizeof(ops), NULL, NULL);
+		CHECK_EQ(fk_init(&fk, 45, FUSE_INIT_EXT, NULL), 0);
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 1, &sy,
+			    sizeof(sy));
+		CHECK_EQ(oh->error, -ENOSYS);
+		n = fk_call(&fk, reply, sizeof(reply), FUSE_SYNCFS, 1, 1, &sy,
+			    (size_t)2);
+		CHECK_EQ(oh->error, -EINVAL);
+		fk_teardown(&fk);
+	}
 	return fk_done("test_ext");
 }
