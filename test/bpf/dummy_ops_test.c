@@ -30,7 +30,7 @@ int main(void)
 	struct resolve_dummy *skel;
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
-	unsigned long n = 0, bad = 0;
+	unsigned long n = 0, bad = 0, famfs_mid = 0;
 	uint64_t rs = 0xd0d0;
 	int fd, err, rep, q;
 
@@ -61,6 +61,7 @@ int main(void)
 
 		memset(f, 0, sizeof(*f));
 		f->nodeid = 1 + rep;
+		f->dev_bitmap = rep % 4 ? 1u << (rep % 24) : (uint32_t)ref_rand(&rs);
 		if (rep & 1) {
 			uint32_t c = rep % 3 ? 32 : (uint32_t)ref_below(&rs, 33);
 
@@ -82,10 +83,12 @@ int main(void)
 			LIBBPF_OPTS(bpf_test_run_opts, opts,
 				.ctx_in = args, .ctx_size_in = sizeof(args));
 			struct fuse_bpf_begin_out nb;
+			struct fuse_bpf_io nio;
 			struct fuse_res_out nr;
+			uint64_t ndevs = 0;
 			uint64_t off = ref_below(&rs, size + size / 8 + 1);
 			uint32_t opf = q & 1 ? FUSE_BPF_OP_WRITE : 0;
-			int nrc, nbrc;
+			int nrc, nbrc, nfrc, nsrc;
 
 			skel->bss->dummy_off = off;
 			skel->bss->dummy_opflags = opf;
@@ -99,7 +102,18 @@ int main(void)
 			memset(&nb, 0, sizeof(nb));
 			nrc = fuse_bpf_file_lookup(f, off, &nr);
 			nbrc = fuse_bpf_begin_decide(nrc, &nr, off, opf, 12, &nb);
+			memset(&nio, 0, sizeof(nio));
+			nfrc = fuse_bpf_famfs_decide(nrc, &nr, off, 24, &nio);
+			nsrc = fuse_bpf_dax_setup_devs(f, 24, &ndevs);
+			if (nfrc == 0 && nio.offset != off)
+				bad++;	/* not the requested-offset form */
+			if (nfrc == 0 && nr.offset != off)
+				famfs_mid++;
 			if (nrc != skel->bss->dummy_rc ||
+			    nfrc != skel->bss->dummy_famfs_rc ||
+			    !io_equal(&nio, &skel->bss->dummy_famfs) ||
+			    nsrc != skel->bss->dummy_setup_rc ||
+			    (nsrc == 0 && ndevs != skel->bss->dummy_setup_devs) ||
 			    (nrc == 0 && !ref_out_equal(&nr, &skel->bss->dummy_out)) ||
 			    nbrc != skel->bss->dummy_begin_rc ||
 			    !io_equal(&nb.read, &skel->bss->dummy_begin.read) ||
@@ -113,7 +127,15 @@ int main(void)
 			}
 		}
 	}
-	printf("STRUCT_OPS test_run: %lu queries, %lu mismatches\n", n, bad);
+	/* the weak, absent add_device kfunc was pruned, not called */
+	if (skel->data->dummy_add_device_rc != 0) {
+		fprintf(stderr, "weak kfunc: rc %d\n", skel->data->dummy_add_device_rc);
+		bad++;
+	}
+	printf("STRUCT_OPS test_run: %lu queries, %lu mismatches, %lu famfs answers from inside a segment\n",
+	       n, bad, famfs_mid);
+	if (famfs_mid == 0)
+		bad++;
 	resolve_dummy__destroy(skel);
 	return bad ? 1 : 0;
 }

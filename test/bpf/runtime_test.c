@@ -151,6 +151,8 @@ static void test_fallback(int fd, int absent)
 		CHECK(fuse_bpf_set_file(b, &rec) == -EOPNOTSUPP,
 		      "set_file on the upcall path");
 		CHECK(fuse_bpf_clear_file(b, 5) == -EOPNOTSUPP, "clear_file");
+		CHECK(fuse_bpf_set_dax_device(b, 0, "/dev/dax0.0") == -EOPNOTSUPP,
+		      "set_dax_device on the upcall path");
 	}
 	fuse_bpf_detach(b);
 
@@ -175,10 +177,24 @@ static void test_fallback(int fd, int absent)
 	/* Only one flavour, bad options. */
 	memset(&o, 0, sizeof(o));
 	o.flavours = FUSE_BPF_FLAVOUR_DAX_FMAP;
+	{
+		/* a device table to publish: nothing happens without a program */
+		static const char *const paths[] = { "/dev/dax0.0", NULL, "" };
+
+		o.dax_paths = paths;
+		o.ndax_paths = 3;
+	}
 	b = fuse_bpf_attach(fd, &o);
 	CHECK(b && (fuse_bpf_path(b, &reason), !strstr(reason, "fuse_iomap_bpf_ops")),
 	      "only the requested flavour is tried");
+	CHECK(fuse_bpf_path(b, NULL) != FUSE_BPF_PATH_UPCALL ||
+	      fuse_bpf_set_dax_device(b, 0, NULL) == -EOPNOTSUPP,
+	      "device table needs the program");
 	fuse_bpf_detach(b);
+	o.dax_paths = NULL;
+	o.ndax_paths = 0;
+	CHECK(fuse_bpf_set_dax_device(NULL, 0, "/dev/dax0.0") == -EOPNOTSUPP,
+	      "set_dax_device on no handle");
 	o.flavours = 0;
 	o.nslots = FUSE_BPF_SLOTS_MAX + 1;
 	b = fuse_bpf_attach(fd, &o);
