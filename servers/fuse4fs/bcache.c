@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuse4fs: a write-through metadata block cache as a libext2fs I/O manager
- * wrapped around unix_io_manager.  libext2fs's own unix_io cache holds 8
- * blocks; directory scans in ext2fs_link/unlink and extent walks re-read
- * the same blocks for every operation, so this keeps recently used blocks
- * (LRU, bounded) in memory.
+ * fuse4fs: a metadata block cache as a libext2fs I/O manager wrapped around
+ * unix_io_manager.  libext2fs's own unix_io cache holds 8 blocks; directory
+ * scans, extent walks and inode table updates hit the same blocks again and
+ * again, so this keeps recently used blocks (LRU, bounded) in memory.
  *
- * Coherence: every write through the channel goes to the device first and
- * then updates the cache, so the device is always current.  File data that
- * fuse4fs writes with its own pwrite() must invalidate the cached copies
- * (f4_bcache_invalidate), because a freed metadata block may be reused as
- * data.  The caller serialises all channel calls (the fs locks).
+ * Single-block and small writes are write-back: they dirty the cached copy
+ * and reach the device at the next channel flush (f4_fs_sync: fsync, the
+ * background flusher, unmount), on eviction, or before any other access to
+ * the same bytes that does not go through the cache.
+ *
+ * Coherence with fuse4fs's own data I/O (pread/pwrite on its fd):
+ * f4_bcache_writeback() writes dirty copies of a range before fuse4fs reads
+ * or partially writes it, and f4_bcache_invalidate() drops the cached copies
+ * after fuse4fs wrote the range.  The caller serialises all calls (fs locks).
  */
 #include "bcache.h"
 
@@ -22,6 +25,7 @@
 
 struct bc_ent {
 	unsigned long long blk;
+	int dirty;
 	struct bc_ent *hnext;
 	struct bc_ent *prev, *next;	/* LRU, head = most recent */
 	char data[];
@@ -30,6 +34,8 @@ struct bc_ent {
 struct bc_priv {
 	io_channel inner;
 	unsigned int bs;
+	size_t ndirty;
+	errcode_t werr;		/* first failed write-back, reported at flush */
 	size_t nents, max_ents;
 	unsigned long long hits, misses;
 	struct bc_ent *head, *tail;
@@ -91,8 +97,27 @@ static void bc_remove(struct bc_priv *p, struct bc_ent *e)
 	if (*pp)
 		*pp = e->hnext;
 	bc_lru_unlink(p, e);
+	if (e->dirty)
+		p->ndirty--;
 	free(e);
 	p->nents--;
+}
+
+static errcode_t bc_clean(struct bc_priv *p, struct bc_ent *e)
+{
+	errcode_t err;
+
+	if (!e->dirty)
+		return 0;
+	err = io_channel_write_blk64(p->inner, e->blk, 1, e->data);
+	if (err) {
+		if (!p->werr)
+			p->werr = err;
+		return err;
+	}
+	e->dirty = 0;
+	p->ndirty--;
+	return 0;
 }
 
 static void bc_drop_all(struct bc_priv *p)
@@ -101,30 +126,92 @@ static void bc_drop_all(struct bc_priv *p)
 		bc_remove(p, p->head);
 }
 
-static void bc_put(struct bc_priv *p, unsigned long long blk, const void *data)
+/* Insert or update a cached copy; dirty=1 makes it write-back. */
+static errcode_t bc_put(struct bc_priv *p, unsigned long long blk,
+			const void *data, int dirty)
 {
 	struct bc_ent *e = bc_find(p, blk);
+	errcode_t err;
 
 	if (e) {
 		memcpy(e->data, data, p->bs);
+		if (dirty && !e->dirty)
+			p->ndirty++;
+		if (!dirty && e->dirty)
+			p->ndirty--;
+		e->dirty = dirty;
 		bc_lru_unlink(p, e);
 		bc_lru_front(p, e);
-		return;
+		return 0;
 	}
 	if (!p->max_ents)
-		return;
-	if (p->nents >= p->max_ents && p->tail)
+		goto write_now;
+	if (p->nents >= p->max_ents && p->tail) {
+		err = bc_clean(p, p->tail);
+		if (err)
+			goto write_now;
 		bc_remove(p, p->tail);
+	}
 	e = malloc(sizeof(*e) + p->bs);
 	if (!e)
-		return;
+		goto write_now;
 	e->blk = blk;
+	e->dirty = dirty;
+	if (dirty)
+		p->ndirty++;
 	memcpy(e->data, data, p->bs);
 	e->hnext = p->hash[blk % BC_BUCKETS];
 	p->hash[blk % BC_BUCKETS] = e;
 	e->prev = e->next = NULL;
 	bc_lru_front(p, e);
 	p->nents++;
+	return 0;
+write_now:
+	return dirty ? io_channel_write_blk64(p->inner, blk, 1, data) : 0;
+}
+
+/* Write dirty copies of [blk, blk + count) to the device. */
+static errcode_t bc_writeback(struct bc_priv *p, unsigned long long blk,
+			      unsigned long long count)
+{
+	struct bc_ent *e;
+	unsigned long long i;
+	errcode_t err, ret = 0;
+
+	if (!p->ndirty)
+		return 0;
+	if (count > p->nents * 4) {
+		for (e = p->head; e; e = e->next) {
+			if (e->dirty && e->blk >= blk && e->blk - blk < count) {
+				err = bc_clean(p, e);
+				if (err && !ret)
+					ret = err;
+			}
+		}
+		return ret;
+	}
+	for (i = 0; i < count; i++) {
+		e = bc_find(p, blk + i);
+		if (e && e->dirty) {
+			err = bc_clean(p, e);
+			if (err && !ret)
+				ret = err;
+		}
+	}
+	return ret;
+}
+
+static errcode_t bc_writeback_all(struct bc_priv *p)
+{
+	struct bc_ent *e;
+	errcode_t err, ret = 0;
+
+	for (e = p->tail; e && p->ndirty; e = e->prev) {
+		err = bc_clean(p, e);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
 }
 
 static void bc_inval(struct bc_priv *p, unsigned long long blk,
@@ -160,6 +247,14 @@ void f4_bcache_invalidate(io_channel ch, unsigned long long blk,
 		bc_inval(bc(ch), blk, count);
 }
 
+errcode_t f4_bcache_writeback(io_channel ch, unsigned long long blk,
+			      unsigned long long count)
+{
+	if (ch && ch->manager == f4_bcache_manager)
+		return bc_writeback(bc(ch), blk, count);
+	return 0;
+}
+
 static errcode_t bc_read64(io_channel ch, unsigned long long blk, int count,
 			   void *data)
 {
@@ -168,8 +263,16 @@ static errcode_t bc_read64(io_channel ch, unsigned long long blk, int count,
 	errcode_t err;
 	int i;
 
-	if (count <= 0 || (unsigned int)ch->block_size != p->bs)
+	if (count <= 0 || (unsigned int)ch->block_size != p->bs) {
+		unsigned long long bytes = count < 0 ? (unsigned long long)-count :
+			(unsigned long long)count * ch->block_size;
+
+		err = bc_writeback(p, blk * ch->block_size / p->bs,
+				   (bytes + p->bs - 1) / p->bs + 1);
+		if (err)
+			return err;
 		return io_channel_read_blk64(p->inner, blk, count, data);
+	}
 	for (i = 0; i < count; i++) {
 		e = bc_find(p, blk + i);
 		if (!e)
@@ -183,6 +286,10 @@ static errcode_t bc_read64(io_channel ch, unsigned long long blk, int count,
 		return 0;
 	}
 	p->misses++;
+	/* dirty copies in the rest of the range must reach the device first */
+	err = bc_writeback(p, blk + i, (unsigned long long)(count - i));
+	if (err)
+		return err;
 	err = io_channel_read_blk64(p->inner, blk + i, count - i,
 				    (char *)data + (size_t)i * p->bs);
 	if (err)
@@ -190,7 +297,7 @@ static errcode_t bc_read64(io_channel ch, unsigned long long blk, int count,
 	/* only cache small reads: big ones are bulk scans */
 	if (count - i <= 8)
 		for (; i < count; i++)
-			bc_put(p, blk + i, (char *)data + (size_t)i * p->bs);
+			bc_put(p, blk + i, (char *)data + (size_t)i * p->bs, 0);
 	return 0;
 }
 
@@ -198,28 +305,31 @@ static errcode_t bc_write64(io_channel ch, unsigned long long blk, int count,
 			    const void *data)
 {
 	struct bc_priv *p = bc(ch);
-	unsigned long long bytes;
+	unsigned long long bytes, first, nblk;
 	errcode_t err;
 	int i;
 
+	if (count > 0 && count <= 8 && (unsigned int)ch->block_size == p->bs) {
+		/* small metadata write: write-back */
+		for (i = 0; i < count; i++) {
+			err = bc_put(p, blk + i,
+				     (const char *)data + (size_t)i * p->bs, 1);
+			if (err)
+				return err;
+		}
+		return 0;
+	}
+	bytes = count < 0 ? (unsigned long long)-count :
+		(unsigned long long)count * ch->block_size;
+	first = blk * ch->block_size / p->bs;
+	nblk = (bytes + p->bs - 1) / p->bs + 1;
+	/* partial blocks: their dirty copies must be on the device first */
+	err = bc_writeback(p, first, nblk);
+	if (err)
+		return err;
 	err = io_channel_write_blk64(p->inner, blk, count, data);
-	if (count <= 0 || (unsigned int)ch->block_size != p->bs) {
-		bytes = count < 0 ? (unsigned long long)-count :
-			(unsigned long long)count * ch->block_size;
-		bc_inval(p, blk * ch->block_size / p->bs,
-			 (bytes + p->bs - 1) / p->bs + 1);
-		return err;
-	}
-	if (err) {
-		bc_inval(p, blk, (unsigned long long)count);
-		return err;
-	}
-	for (i = 0; i < count; i++) {
-		if (count > 8 && !bc_find(p, blk + i))
-			continue;	/* bulk writes: update, do not fill */
-		bc_put(p, blk + i, (const char *)data + (size_t)i * p->bs);
-	}
-	return 0;
+	bc_inval(p, first, nblk);
+	return err;
 }
 
 static errcode_t bc_read(io_channel ch, unsigned long blk, int count, void *d)
@@ -238,6 +348,11 @@ static errcode_t bc_write_byte(io_channel ch, unsigned long off, int count,
 {
 	struct bc_priv *p = bc(ch);
 
+	errcode_t err;
+
+	err = bc_writeback(p, off / p->bs, (unsigned long long)count / p->bs + 2);
+	if (err)
+		return err;
 	bc_inval(p, off / p->bs, (unsigned long long)count / p->bs + 2);
 	if (!p->inner->manager->write_byte)
 		return EXT2_ET_UNIMPLEMENTED;
@@ -249,6 +364,9 @@ static errcode_t bc_set_blksize(io_channel ch, int bs)
 	struct bc_priv *p = bc(ch);
 	errcode_t err;
 
+	err = bc_writeback_all(p);
+	if (err)
+		return err;
 	bc_drop_all(p);
 	err = io_channel_set_blksize(p->inner, bs);
 	if (err)
@@ -261,7 +379,17 @@ static errcode_t bc_set_blksize(io_channel ch, int bs)
 
 static errcode_t bc_flush(io_channel ch)
 {
-	return io_channel_flush(bc(ch)->inner);
+	struct bc_priv *p = bc(ch);
+	errcode_t err, werr;
+
+	err = bc_writeback_all(p);
+	werr = p->werr;
+	p->werr = 0;
+	if (!err)
+		err = werr;
+	if (err)
+		return err;
+	return io_channel_flush(p->inner);
 }
 
 static errcode_t bc_set_option(io_channel ch, const char *opt, const char *arg)
@@ -317,8 +445,12 @@ static errcode_t bc_close(io_channel ch)
 
 	if (--ch->refcount > 0)
 		return 0;
+	err = bc_writeback_all(p);
 	bc_drop_all(p);
-	err = io_channel_close(p->inner);
+	if (err)
+		io_channel_close(p->inner);
+	else
+		err = io_channel_close(p->inner);
 	free(ch->name);
 	free(p);
 	free(ch);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuse4fs: write-through metadata block cache (a libext2fs I/O manager). */
+/* fuse4fs: write-back metadata block cache (a libext2fs I/O manager). */
 #ifndef F4_BCACHE_H
 #define F4_BCACHE_H
 
@@ -18,5 +18,12 @@ void f4_bcache_set_size(size_t bytes);
  */
 void f4_bcache_invalidate(io_channel ch, unsigned long long blk,
 			  unsigned long long count);
+
+/**
+ * Write cached dirty copies of [blk, blk + count) to the device.  Call
+ * before reading or partially writing those blocks without the channel.
+ */
+errcode_t f4_bcache_writeback(io_channel ch, unsigned long long blk,
+			      unsigned long long count);
 
 #endif

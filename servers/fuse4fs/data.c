@@ -42,11 +42,20 @@ static int f4_pwrite_full(struct f4 *f4, const char *buf, size_t len, off_t off)
 {
 	ssize_t n;
 
-	/* the block cache must not keep an older copy of these blocks */
-	if (len)
-		f4_bcache_invalidate(f4->fs->io, (uint64_t)off >> f4->blockbits,
-				     (((uint64_t)off + len - 1) >> f4->blockbits) -
-				     ((uint64_t)off >> f4->blockbits) + 1);
+	uint64_t b0 = (uint64_t)off >> f4->blockbits;
+	uint64_t nb = len ? (((uint64_t)off + len - 1) >> f4->blockbits) - b0 + 1 : 0;
+	errcode_t err;
+
+	/*
+	 * A dirty cached copy (e.g. a tail block libext2fs zeroed) must reach
+	 * the device before a partial overwrite, and no cached copy may stay
+	 * older than what we write.
+	 */
+	if (nb) {
+		err = f4_bcache_writeback(f4->fs->io, b0, nb);
+		if (err)
+			return EIO;
+	}
 
 	while (len) {
 		n = pwrite(f4->devfd, buf, len, off);
@@ -61,6 +70,8 @@ static int f4_pwrite_full(struct f4 *f4, const char *buf, size_t len, off_t off)
 		len -= (size_t)n;
 		off += n;
 	}
+	if (nb)
+		f4_bcache_invalidate(f4->fs->io, b0, nb);
 	return 0;
 }
 
@@ -141,6 +152,13 @@ ssize_t f4_data_read(struct f4 *f4, ext2_ino_t ino, char *buf, size_t size,
 					   &segs[nseg]);
 			if (ret)
 				goto out_unlock;
+			/* data libext2fs wrote may still be in the block cache */
+			if (segs[nseg].type == F4_MAP_MAPPED &&
+			    f4_bcache_writeback(f4->fs->io, segs[nseg].pblk,
+						segs[nseg].len)) {
+				ret = EIO;
+				goto out_unlock;
+			}
 			lblk += segs[nseg].len;
 		}
 		pthread_mutex_unlock(&f4->map_lock);
@@ -179,35 +197,6 @@ ssize_t f4_data_read(struct f4 *f4, ext2_ino_t ino, char *buf, size_t size,
 out_unlock:
 	pthread_mutex_unlock(&f4->map_lock);
 	return -ret;
-}
-
-/* Slow but general path: libext2fs's ext2_file (inline data etc.). */
-static ssize_t f4_write_slow(struct f4 *f4, ext2_ino_t ino, const char *buf,
-			     size_t size, off_t off)
-{
-	ext2_file_t file;
-	unsigned int got;
-	errcode_t err, err2;
-	size_t done = 0;
-
-	err = ext2fs_file_open(f4->fs, ino, EXT2_FILE_WRITE, &file);
-	if (err)
-		return -f4_err(f4, err, "file open", ino);
-	err = ext2fs_file_llseek(file, (__u64)off, EXT2_SEEK_SET, NULL);
-	while (!err && done < size) {
-		err = ext2fs_file_write(file, buf + done,
-					(unsigned int)(size - done > 1U << 30 ?
-						       1U << 30 : size - done), &got);
-		if (!err && got == 0)
-			err = EXT2_ET_SHORT_WRITE;
-		done += got;
-	}
-	err2 = ext2fs_file_close(file);
-	if (!err)
-		err = err2;
-	if (err)
-		return -f4_err(f4, err, "file write", ino);
-	return (ssize_t)done;
 }
 
 /* Zero [s, e) bytes of the file that lie in block-mapped storage at phys. */
@@ -355,6 +344,8 @@ static int f4_alloc_blockmap(struct f4 *f4, ext2_ino_t ino,
 
 static int f4_zero_partial(struct f4 *f4, ext2_ino_t ino,
 			   struct ext2_inode_large *in, uint64_t s, uint64_t e);
+ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
+		      size_t size, off_t off);
 
 /*
  * Convert [lblk, lblk + n) to written.  The range lies inside one
@@ -410,6 +401,69 @@ out:
 	return 0;
 }
 
+/*
+ * Turn an inline-data file into a normal (extent or block-mapped) file:
+ * the data is read, the system.data xattr and the inline flag removed, and
+ * the data written back through the normal path.  libext2fs 1.47.0's
+ * ext2fs_file_write() overflows its buffer when a write grows an inline
+ * file (seen under ASan), so fuse4fs never writes inline data itself.
+ */
+static int f4_uninline(struct f4 *f4, ext2_ino_t ino)
+{
+	struct ext2_inode_large in;
+	struct ext3_extent_header *eh;
+	struct ext2_xattr_handle *h;
+	size_t dsize = 0;
+	errcode_t err;
+	char *data;
+	ssize_t w;
+	int ret;
+
+	err = ext2fs_inline_data_size(f4->fs, ino, &dsize);
+	if (err)
+		return f4_err(f4, err, "inline size", ino);
+	data = calloc(1, dsize + 1);
+	if (!data)
+		return ENOMEM;
+	err = ext2fs_inline_data_get(f4->fs, ino, NULL, data, &dsize);
+	if (err) {
+		ret = f4_err(f4, err, "inline read", ino);
+		goto out;
+	}
+	err = ext2fs_xattrs_open(f4->fs, ino, &h);
+	if (!err) {
+		err = ext2fs_xattrs_read(h);
+		if (!err)
+			err = ext2fs_xattr_remove(h, "system.data");
+		ext2fs_xattrs_close(&h);
+	}
+	if (err) {
+		ret = f4_err(f4, err, "inline xattr", ino);
+		goto out;
+	}
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		goto out;
+	in.i_flags &= ~EXT4_INLINE_DATA_FL;
+	memset(in.i_block, 0, sizeof(in.i_block));
+	if (ext2fs_has_feature_extents(f4->fs->super)) {
+		in.i_flags |= EXT4_EXTENTS_FL;
+		eh = (struct ext3_extent_header *)in.i_block;
+		eh->eh_magic = ext2fs_cpu_to_le16(EXT3_EXT_MAGIC);
+		eh->eh_max = ext2fs_cpu_to_le16((sizeof(in.i_block) -
+			sizeof(*eh)) / sizeof(struct ext3_extent));
+	}
+	ret = f4_write_inode(f4, ino, &in);
+	if (ret || dsize == 0)
+		goto out;
+	w = f4_data_write(f4, ino, data, dsize, 0);
+	if (w < 0)
+		ret = (int)-w;
+out:
+	free(data);
+	return ret;
+}
+
 /**
  * Write file data.  Caller holds the fs write lock.  Returns bytes written
  * or -errno.  i_size, mtime and ctime are updated.
@@ -422,7 +476,6 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
 	uint64_t cur;
 	struct f4_map m;
 	errcode_t err;
-	ssize_t w;
 	int ret;
 
 	if (off < 0)
@@ -436,14 +489,16 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
 		return -ret;
 	if (!LINUX_S_ISREG(in.i_mode))
 		return -EINVAL;
-	if (in.i_flags & (EXT4_INLINE_DATA_FL | EXT4_ENCRYPT_FL)) {
-		w = f4_write_slow(f4, ino, buf, size, off);
-		if (w < 0)
-			return w;
-		ret = f4_read_inode(f4, ino, &in);
+	if (in.i_flags & EXT4_ENCRYPT_FL)
+		return -EOPNOTSUPP;	/* encrypt mounts read-only anyway */
+	if (in.i_flags & EXT4_INLINE_DATA_FL) {
+		ret = f4_uninline(f4, ino);
+		if (!ret)
+			ret = f4_read_inode(f4, ino, &in);
 		if (ret)
 			return -ret;
-		goto times;
+		if (in.i_flags & EXT4_INLINE_DATA_FL)
+			return -EIO;
 	}
 	cur = (uint64_t)off;
 	while (cur < end) {
@@ -523,7 +578,6 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
 		if (err)
 			return -f4_err(f4, err, "set size", ino);
 	}
-times:
 	f4_touch(&in, F4_MTIME | F4_CTIME);
 	in.i_mode &= ~(LINUX_S_ISUID);
 	if (in.i_mode & (S_IXGRP))
@@ -537,8 +591,20 @@ times:
 /** Set the file size (shrinking frees blocks and zeroes the tail block). */
 int f4_truncate(struct f4 *f4, ext2_ino_t ino, uint64_t size)
 {
+	struct ext2_inode_large in;
 	ext2_file_t file;
 	errcode_t err, err2;
+	int ret;
+
+	/* inline files: make them normal files first (see f4_uninline) */
+	ret = f4_read_inode(f4, ino, &in);
+	if (ret)
+		return ret;
+	if (in.i_flags & EXT4_INLINE_DATA_FL) {
+		ret = f4_uninline(f4, ino);
+		if (ret)
+			return ret;
+	}
 
 	err = ext2fs_file_open(f4->fs, ino, EXT2_FILE_WRITE, &file);
 	if (err)
@@ -661,8 +727,13 @@ int f4_fallocate(struct f4 *f4, ext2_ino_t ino, int mode, off_t off,
 		return ret;
 	if (!LINUX_S_ISREG(in.i_mode))
 		return ENODEV;
-	if (in.i_flags & EXT4_INLINE_DATA_FL)
-		return EOPNOTSUPP;	/* inline files: not implemented */
+	if (in.i_flags & EXT4_INLINE_DATA_FL) {
+		ret = f4_uninline(f4, ino);
+		if (!ret)
+			ret = f4_read_inode(f4, ino, &in);
+		if (ret)
+			return ret;
+	}
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
 		uint64_t pend = end;
 

@@ -32,6 +32,14 @@ for v in "${variants[@]}"; do
 	done
 	n=$(ls "$MNT/big" | wc -l)
 	[ "$n" = 5000 ] || fail "$name: readdir returned $n of 5000 entries"
+	# grow and shrink small files (inline ones are converted)
+	head -c 9000 /dev/urandom > "$WORK/grow"
+	cat "$WORK/grow" >> "$MNT/small.txt"
+	(echo hello; cat "$WORK/grow") | cmp - "$MNT/small.txt" || fail "$name: append"
+	truncate -s 10 "$MNT/tiny60" || fail "$name: truncate"
+	printf yy | dd of="$MNT/tiny60" bs=1 seek=40 conv=notrunc 2>/dev/null
+	(head -c 10 "$SRC/tiny60"; head -c 30 /dev/zero; printf yy) |
+		cmp - "$MNT/tiny60" || fail "$name: truncate+write"
 	f4_umount || fail "$name: server exit status"
 	f4_fsck "$img"
 	echo "ok $name"
