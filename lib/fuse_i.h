@@ -273,7 +273,9 @@ struct fuse_chan_ops {
 	void (*req_done)(struct fuse_chan *ch, struct fuse_req *req);
 
 	/**
-	 * fuse_req_get_payload() for this transport (NULL: -ENOTSUP).
+	 * fuse_req_get_payload() for this transport's io_uring requests
+	 * (NULL: -ENOTSUP; requests without FUSE_REQ_F_URING never get
+	 * here, the core answers -EINVAL for them).
 	 */
 	int (*get_payload)(struct fuse_chan *ch, struct fuse_req *req,
 			   char **payload, size_t *payload_sz, void **mr);

@@ -16,7 +16,7 @@ struct fuse_pollhandle {
 
 /* ll_req.c */
 
-/** Enter @a req in the interrupt table (no-op with no_interrupt/uring) */
+/** Enter @a req in the interrupt table (no-op with no_interrupt) */
 void fuse_req_track(struct fuse_req *req);
 
 /** Handle FUSE_INTERRUPT for @a unique */

@@ -122,7 +122,13 @@ void fuse_req_track(struct fuse_req *req)
 	struct fuse_session *se = req->se;
 	struct fuse_req_bucket *b;
 
-	if (se->conn.no_interrupt || (req->flags & FUSE_REQ_F_URING))
+	/*
+	 * io_uring requests too: the kernel sends their INTERRUPTs over
+	 * /dev/fuse by unique like any other.  The request object of a ring
+	 * entry leaves the table in fuse_req_finish() before req_done hands
+	 * the entry back to the kernel, so a reused entry is never listed.
+	 */
+	if (se->conn.no_interrupt)
 		return;
 	b = bucket_of(se, req->unique);
 	pthread_mutex_lock(&b->lock);
@@ -244,7 +250,7 @@ void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
 	struct fuse_req_bucket *b;
 
 	if (!(req->flags & FUSE_REQ_F_LISTED)) {
-		/* Not interruptible (no_interrupt or io_uring): just record. */
+		/* Not interruptible (no_interrupt, FORGET-like): just record. */
 		req->ifunc = func;
 		req->idata = data;
 		return;
@@ -282,6 +288,18 @@ int fuse_req_get_payload(fuse_req_t req, char **payload, size_t *payload_sz,
 {
 	struct fuse_chan *ch = req->ch;
 
+	/*
+	 * As upstream 3.18: built with io_uring support, a request that did
+	 * not come over io_uring is -EINVAL (lib/fuse_uring.c); built
+	 * without, every request is -ENOTSUP (lib/fuse_lowlevel.c).
+	 */
+	if (!(req->flags & FUSE_REQ_F_URING)) {
+#ifdef HAVE_LIBURING
+		return -EINVAL;
+#else
+		return -ENOTSUP;
+#endif
+	}
 	if (!ch || !ch->ops->get_payload)
 		return -ENOTSUP;
 	return ch->ops->get_payload(ch, req, payload, payload_sz, mr);

@@ -865,6 +865,9 @@ static int uring_send(struct fuse_chan *ch, struct fuse_req *req,
  * Channel hook: the request is finished. Requests that took no reply
  * (FUSE_NOTIFY_REPLY, fuse_reply_none) still need a commit, or the kernel
  * never gives the entry back: commit an empty success for them.
+ * The core has already taken the request out of its interrupt table
+ * (fuse_req_finish() untracks before calling this), so once the commit
+ * lets the kernel reuse the entry, no INTERRUPT can reach the old request.
  */
 static void uring_req_done(struct fuse_chan *ch, struct fuse_req *req)
 {
