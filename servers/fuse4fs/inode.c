@@ -587,6 +587,13 @@ int f4_new_inode(struct f4 *f4, ext2_ino_t dir, mode_t mode, uid_t uid,
 	err = ext2fs_write_new_inode(fs, ino, (struct ext2_inode *)&in);
 	if (err)
 		return f4_err(f4, err, "write new inode", ino);
+	/* write_new_inode keeps only the first 128 bytes: add the extra part */
+	if (in.i_extra_isize) {
+		err = ext2fs_write_inode_full(fs, ino, (struct ext2_inode *)&in,
+					      sizeof(in));
+		if (err)
+			return f4_err(f4, err, "write new inode", ino);
+	}
 	ext2fs_inode_alloc_stats2(fs, ino, +1, LINUX_S_ISDIR(mode));
 	*ret = ino;
 	return 0;
