@@ -5,7 +5,7 @@
  * by whichever path the kernel offers (famfs fmap, iomap, or classic).
  *
  *   iomap_regions [-f] [-d] [-o iomap=MODE] [--dax] [--no-upload] \
- *       --file NAME:OFFSET:LENGTH[:SIZE] ... \
+ *       [--frag N] --file NAME:OFFSET:LENGTH[:SIZE] ... \
  *       --stripe NAME:CHUNK:SIZE:BASE0,BASE1,... ... \
  *       IMAGE MOUNTPOINT
  *
@@ -34,6 +34,7 @@ struct region_file {
 	char name[64];
 	uint64_t size;
 	struct fuse_iomap_extent ext;		/* simple file: one extent */
+	uint32_t frags;				/* > 1: ext cut into this many pieces */
 	uint32_t nstrips;			/* striped file: > 0 */
 	uint32_t chunk;
 	struct fuse_iomap_strip strips[FUSE_IOMAP_MAX_STRIPS];
@@ -41,6 +42,37 @@ struct region_file {
 
 static struct region_file files[MAX_FILES];
 static unsigned int nfiles;
+static uint32_t next_frags = 1;
+
+/*
+ * --frag N: the region is handed over as N extents, pairs of neighbours
+ * swapped on the device so that no two consecutive extents are contiguous
+ * (a worst case for mapping caches and lookups; benchmarks use it).
+ */
+static int set_fragmented(struct fuse_iomap *im, fuse_ino_t ino, const struct region_file *f)
+{
+	uint64_t piece = f->ext.length / f->frags;
+	struct fuse_iomap_extent *ext;
+	uint32_t i;
+	int err;
+
+	if (piece == 0 || piece % 4096 || f->ext.length % f->frags)
+		return -EINVAL;
+	ext = calloc(f->frags, sizeof(*ext));
+	if (!ext)
+		return -ENOMEM;
+	for (i = 0; i < f->frags; i++) {
+		uint32_t slot = (i ^ 1) < f->frags ? (i ^ 1) : i;
+
+		ext[i] = f->ext;
+		ext[i].offset = (uint64_t)i * piece;
+		ext[i].length = piece;
+		ext[i].dev_offset = f->ext.dev_offset + (uint64_t)slot * piece;
+	}
+	err = fuse_iomap_set_extents(im, ino, f->size, ext, f->frags);
+	free(ext);
+	return err;
+}
 
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -86,6 +118,7 @@ static int add_file(const char *spec)
 	f->ext.length = len;
 	f->ext.dev_offset = off;
 	f->ext.type = FUSE_IOMAP_EXT_MAPPED;
+	f->frags = next_frags;
 	nfiles++;
 	return 0;
 }
@@ -219,6 +252,7 @@ static void usage(const char *prog)
 	       "    --stripe NAME:CHUNK:SIZE:B0,B1,..  a file striped over bases B0.. of IMAGE\n"
 	       "    --dax                              IMAGE is DAX memory (2 MiB units)\n"
 	       "    --no-upload                        iomap: do not upload mappings at open\n"
+	       "    --frag N                           next --file: N extents, not contiguous\n"
 	       "    -o iomap=auto|fmap|iomap|bpf|classic\n", prog);
 	fuse_cmdline_help();
 	fuse_lowlevel_help();
@@ -255,6 +289,12 @@ int main(int argc, char *argv[])
 			dax = true;
 		} else if (strcmp(argv[i], "--no-upload") == 0) {
 			upload = false;
+		} else if (strcmp(argv[i], "--frag") == 0 && i + 1 < argc) {
+			next_frags = (uint32_t)strtoul(argv[++i], NULL, 0);
+			if (next_frags == 0) {
+				fprintf(stderr, "%s: bad --frag '%s'\n", argv[0], argv[i]);
+				return 1;
+			}
 		} else if (!image && argv[i][0] != '-' && i + 1 < argc &&
 			   (i == 1 || strcmp(argv[i - 1], "-o") != 0)) {
 			image = argv[i];
@@ -303,6 +343,9 @@ int main(int argc, char *argv[])
 			for (s = 0; s < f->nstrips; s++)
 				f->strips[s].dev = devid;
 			err = fuse_iomap_set_interleave(im, i + 2, &il);
+		} else if (f->frags > 1) {
+			f->ext.dev = devid;
+			err = set_fragmented(im, i + 2, f);
 		} else {
 			f->ext.dev = devid;
 			err = fuse_iomap_set_extents(im, i + 2, f->size, &f->ext, 1);

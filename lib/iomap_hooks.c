@@ -148,8 +148,22 @@ static int iomap_init_hook(struct fuse_session *se, void *priv,
 		 * no GET_FMAP. Without the program the connection is classic.
 		 */
 		struct fuse_bpf_opts bo = { .flavours = FUSE_BPF_FLAVOUR_DAX_FMAP };
+		const char *paths[FUSE_BPF_DAX_DEVS] = { 0 };
 		const char *why = NULL;
+		uint32_t i;
 
+		/* the program registers each file's devices by path (add_device kfunc) */
+		for (i = 0; i < im->ndevs; i++) {
+			const struct iomap_dev *dev = &im->devs[i];
+
+			if (dev->kind != FUSE_IOMAP_DEV_BLOCK && dev->path &&
+			    dev->dax_index < FUSE_BPF_DAX_DEVS) {
+				paths[dev->dax_index] = dev->path;
+				if (dev->dax_index + 1 > bo.ndax_paths)
+					bo.ndax_paths = dev->dax_index + 1;
+			}
+		}
+		bo.dax_paths = paths;
 		im->bpf = fuse_bpf_attach(fuse_session_fd(se), &bo);
 		if (fuse_bpf_path(im->bpf, &why) == FUSE_BPF_PATH_DAX_FMAP &&
 		    im->dialect->init_ops_name && fuse_bpf_ops_name(im->bpf)) {
@@ -253,8 +267,10 @@ static void iomap_upload(struct fuse_iomap *im, uint64_t ino)
 		struct fuse_iomap_io rd;
 		int err;
 
-		/* each cached record costs about one fuse_iomap_io in each fork */
-		if (used + 2 * d->size.iomap_io > budget)
+		/* each upsert caches one fuse_iomap_io in the read fork (the write
+		 * fork is left alone: length 0); past the budget the kernel drops
+		 * the inode's whole cache, so stop short of it */
+		if (used + d->size.iomap_io > budget)
 			break;
 		err = fuse_iomap_lookup(im, ino, off, &e);
 		if (err)
@@ -264,7 +280,7 @@ static void iomap_upload(struct fuse_iomap *im, uint64_t ino)
 			break;
 		if (send_upsert(im, ino, &rd, NULL))
 			break;
-		used += 2 * d->size.iomap_io;
+		used += d->size.iomap_io;
 		off = rd.offset + rd.length;
 	}
 }

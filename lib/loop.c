@@ -25,10 +25,22 @@ static int dev_send(struct fuse_chan *ch, struct fuse_req *req,
 	ssize_t res;
 
 	(void)req;
-	if (se->io)
-		res = se->io->writev(ch->fd, iov, count, se->userdata);
-	else
-		res = writev(ch->fd, iov, count);
+	for (;;) {
+		struct pollfd pfd = { .fd = ch->fd, .events = POLLOUT };
+
+		if (se->io)
+			res = se->io->writev(ch->fd, iov, count, se->userdata);
+		else
+			res = writev(ch->fd, iov, count);
+		/*
+		 * The fd is non-blocking for the loops' sake. /dev/fuse never
+		 * refuses a write, but a socket (custom I/O, the kernel model)
+		 * can be full: wait until it drains rather than drop a reply.
+		 */
+		if (res != -1 || errno != EAGAIN || fuse_session_exited(se))
+			break;
+		poll(&pfd, 1, 1000);
+	}
 	if (res == -1) {
 		int err = errno;
 
