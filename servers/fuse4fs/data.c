@@ -200,7 +200,7 @@ out_unlock:
 }
 
 /* Zero [s, e) bytes of the file that lie in block-mapped storage at phys. */
-static int f4_zero_phys(struct f4 *f4, off_t phys, size_t len)
+int f4_zero_phys(struct f4 *f4, off_t phys, size_t len)
 {
 	static const char zeros[4096];
 	size_t n;
@@ -353,7 +353,7 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
  * an unwritten head, the written middle and an unwritten tail, with one
  * leaf update instead of one per block.
  */
-static int f4_mark_written(struct f4 *f4, ext2_ino_t ino,
+int f4_mark_written(struct f4 *f4, ext2_ino_t ino,
 			   struct ext2_inode_large *in, blk64_t lblk, blk64_t n)
 {
 	struct ext2fs_extent ex, head, mid, tail;
@@ -585,6 +585,8 @@ ssize_t f4_data_write(struct f4 *f4, ext2_ino_t ino, const char *buf,
 	ret = f4_write_inode(f4, ino, &in);
 	if (ret)
 		return -ret;
+	/* blocks were allocated or converted behind the kernel's mappings */
+	F4_IOMAP(f4, changed, ino, (uint64_t)off, size, EXT2_I_SIZE(&in));
 	return (ssize_t)size;
 }
 
@@ -613,6 +615,9 @@ int f4_truncate(struct f4 *f4, ext2_ino_t ino, uint64_t size)
 	err2 = ext2fs_file_close(file);
 	if (!err)
 		err = err2;
+	if (!err) /* blocks past the new end are freed */
+		F4_IOMAP(f4, changed, ino, size < EXT2_I_SIZE(&in) ? size :
+			 EXT2_I_SIZE(&in), UINT64_MAX, size);
 	return f4_err(f4, err, "truncate", ino);
 }
 
@@ -773,7 +778,11 @@ size:
 			return f4_err(f4, err, "set size", ino);
 	}
 	f4_touch(&in, F4_MTIME | F4_CTIME);
-	return f4_write_inode(f4, ino, &in);
+	ret = f4_write_inode(f4, ino, &in);
+	if (!ret) /* punched, zeroed or allocated behind the kernel's mappings */
+		F4_IOMAP(f4, changed, ino, (uint64_t)off, (uint64_t)len,
+			 EXT2_I_SIZE(&in));
+	return ret;
 }
 
 /** lseek SEEK_DATA / SEEK_HOLE.  Unwritten extents count as holes. */

@@ -90,8 +90,30 @@ struct f4_node {
 
 #define F4_NODE_BUCKETS 4096
 
+struct f4;
+
+/**
+ * iomap.c's view of block map changes (NULL unless fuse_iomap is attached;
+ * the walk and fuzz builds have none).  Use the F4_IOMAP() macro.
+ */
+struct f4_iomap_hooks {
+	/** the kernel learns a regular file's inode (lookup, create, ...) */
+	void (*known)(struct f4 *f4, ext2_ino_t ino, uint64_t size);
+	/** the block map of [off, off + len) changed; @size: new i_size */
+	void (*changed)(struct f4 *f4, ext2_ino_t ino, uint64_t off,
+			uint64_t len, uint64_t size);
+	/** the node is gone (no lookups, no opens) */
+	void (*forget)(struct f4 *f4, ext2_ino_t ino);
+};
+#define F4_IOMAP(f, fn, ...) do { \
+	if ((f)->iomap_hooks) \
+		(f)->iomap_hooks->fn((f), __VA_ARGS__); \
+} while (0)
+
 struct f4 {
 	struct f4_opts o;
+	const struct f4_iomap_hooks *iomap_hooks;	/**< see above */
+	void *iomap;			/**< iomap.c state */
 	ext2_filsys fs;
 	int devfd;		/**< our own fd on the image for data I/O */
 	unsigned int blocksize;
@@ -194,6 +216,10 @@ int f4_fallocate(struct f4 *f4, ext2_ino_t ino, int mode, off_t off,
 		 off_t len);
 int f4_seek_data(struct f4 *f4, ext2_ino_t ino, off_t off, int whence,
 		 off_t *ret);
+/* data.c helpers used by iomap.c */
+int f4_zero_phys(struct f4 *f4, off_t phys, size_t len);
+int f4_mark_written(struct f4 *f4, ext2_ino_t ino, struct ext2_inode_large *in,
+		    blk64_t lblk, blk64_t n);
 
 /* xattr.c */
 void f4_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,

@@ -189,6 +189,8 @@ int f4_fill_entry(struct f4 *f4, ext2_ino_t ino, struct fuse_entry_param *e)
 	e->entry_timeout = f4->o.entry_timeout;
 	f4_inode_to_stat(f4, ino, &in, &e->attr);
 	e->attr.st_ino = e->ino;
+	if (LINUX_S_ISREG(in.i_mode))	/* lazy fuse_iomap layout */
+		F4_IOMAP(f4, known, ino, EXT2_I_SIZE(&in));
 	return 0;
 }
 
@@ -229,7 +231,7 @@ void f4_node_ref(struct f4 *f4, ext2_ino_t ino, uint64_t nlookup, int nopen)
 bool f4_node_unref(struct f4 *f4, ext2_ino_t ino, uint64_t nlookup, int nopen)
 {
 	struct f4_node **pp, *n;
-	bool free_it = false;
+	bool free_it = false, gone = false;
 
 	pthread_mutex_lock(&f4->node_lock);
 	pp = f4_node_slot(f4, ino);
@@ -241,9 +243,12 @@ bool f4_node_unref(struct f4 *f4, ext2_ino_t ino, uint64_t nlookup, int nopen)
 			free_it = n->unlinked;
 			*pp = n->next;
 			free(n);
+			gone = true;
 		}
 	}
 	pthread_mutex_unlock(&f4->node_lock);
+	if (gone)	/* drop the fuse_iomap layout */
+		F4_IOMAP(f4, forget, ino);
 	return free_it;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "f4.h"
 #include "bcache.h"
+#include "iomap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,6 @@ enum {
 	KEY_RO,
 	KEY_RW,
 	KEY_ERRORS,
-	KEY_IOMAP,
 	KEY_DEBUG,
 };
 
@@ -43,8 +43,6 @@ static const struct fuse_opt f4_optspec[] = {
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
 	FUSE_OPT_KEY("errors=", KEY_ERRORS),
-	FUSE_OPT_KEY("iomap=", KEY_IOMAP),
-	FUSE_OPT_KEY("iomap", KEY_IOMAP),
 	FUSE_OPT_KEY("fuse4fs_debug", KEY_DEBUG),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -70,7 +68,8 @@ static void f4_usage(const char *prog)
 	       "    -o commit=S            background flush interval (default 5)\n"
 	       "    -o cache_mb=N          metadata block cache size (default 64)\n"
 	       "    -o iomap=auto|iomap|classic\n"
-	       "                           data path (only classic is implemented)\n"
+	       "                           data path (fuse_iomap: mapped I/O where the\n"
+	       "                           kernel offers fuse-iomap, else classic)\n"
 	       "    -o fuse4fs_debug       print fuse4fs debugging messages\n"
 	       "    -o allow_other, -o default_permissions, -o io_uring and\n"
 	       "    the other FUSE options below are passed to the library.\n\n",
@@ -107,21 +106,6 @@ static int f4_opt_proc(void *data, const char *arg, int key,
 			o->errors = F4_ERRORS_PANIC;
 		else {
 			fprintf(stderr, "fuse4fs: bad errors= value: %s\n", v);
-			return -1;
-		}
-		return 0;
-	case KEY_IOMAP:
-		v = strchr(arg, '=');
-		v = v ? v + 1 : "iomap";
-		if (!strcmp(v, "auto") || !strcmp(v, "default"))
-			o->iomap = F4_IOMAP_AUTO;
-		else if (!strcmp(v, "iomap") || !strcmp(v, "1") || !strcmp(v, "on"))
-			o->iomap = F4_IOMAP_ON;
-		else if (!strcmp(v, "classic") || !strcmp(v, "0") ||
-			 !strcmp(v, "off"))
-			o->iomap = F4_IOMAP_CLASSIC;
-		else {
-			fprintf(stderr, "fuse4fs: bad iomap= value: %s\n", v);
 			return -1;
 		}
 		return 0;
@@ -190,6 +174,9 @@ int main(int argc, char *argv[])
 
 	if (fuse_opt_parse(&args, &f4->o, f4_optspec, f4_opt_proc))
 		goto out_args;
+	/* -o iomap=auto|iomap|classic: the library's option (iomap.c) */
+	if (f4_iomap_parse(f4, &args))
+		goto out_args;
 	if (fuse_parse_cmdline(&args, &cmd) != 0)
 		goto out_args;
 	if (f4->o.show_help || cmd.show_help) {
@@ -213,12 +200,6 @@ int main(int argc, char *argv[])
 	if (f4->o.entry_timeout < 0 || f4->o.attr_timeout < 0 ||
 	    f4->o.commit < 1 || f4->o.commit > 3600) {
 		fprintf(stderr, "fuse4fs: bad timeout or commit value\n");
-		goto out_cmd;
-	}
-	if (f4->o.iomap == F4_IOMAP_ON) {
-		fprintf(stderr, "fuse4fs: -o iomap=iomap: the iomap data path "
-			"is not implemented yet (use auto or classic)\n");
-		ret = 95;	/* ENOTSUP as exit status */
 		goto out_cmd;
 	}
 	f4->o.debug |= cmd.debug;
@@ -253,6 +234,8 @@ int main(int argc, char *argv[])
 	if (!se)
 		goto out_fs;
 	f4->se = se;
+	if (f4_iomap_attach(f4, se))
+		goto out_se;
 	if (fuse_set_signal_handlers(se))
 		goto out_se;
 	if (fuse_session_mount(se, cmd.mountpoint))
@@ -297,6 +280,7 @@ out_unmount:
 out_sig:
 	fuse_remove_signal_handlers(se);
 out_se:
+	f4_iomap_detach(f4);
 	fuse_session_destroy(se);
 out_fs:
 	f4->shutdown = false;
@@ -307,6 +291,7 @@ out_cmd:
 	free(cmd.mountpoint);
 out_args:
 	fuse_opt_free_args(&args);
+	f4_iomap_detach(f4);	/* parsed options, if not attached */
 	free(f4->o.device);
 	free(f4);
 	return ret ? 1 : 0;
