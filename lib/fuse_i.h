@@ -407,6 +407,22 @@ size_t fuse_add_direntry_plus_flags(fuse_req_t req, char *buf,
 				    const struct fuse_entry_param *e,
 				    off_t off, uint32_t attr_flags);
 
+/* Per-thread scratch buffers (lib/scratch.c) */
+
+/** Scratch slots: one per user that may hold a buffer across another's use. */
+enum {
+	FUSE_SCRATCH_REPLY = 0,		/**< fuse_reply_data() gathering */
+	FUSE_SCRATCH_IOMAP = 1,		/**< the iomap classic engine */
+	FUSE_SCRATCH_SLOTS
+};
+
+/**
+ * This thread's page-aligned buffer of at least @a size bytes for @a slot,
+ * kept for reuse (contents not preserved when it grows); NULL when out of
+ * memory. Freed when the thread exits.
+ */
+void *fuse_scratch(unsigned int slot, size_t size);
+
 /* ------------------------------------------------------------------ */
 /* 4. Signals and loops                                                */
 /* ------------------------------------------------------------------ */

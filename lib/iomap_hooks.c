@@ -408,42 +408,10 @@ void iomap_bpf_publish(struct fuse_iomap *im, uint64_t ino)
 
 /* --- wrapped server operations --- */
 
-/*
- * Per-thread bounce buffer for the classic engine (no allocation per
- * request). A thread-specific key frees it when a worker thread exits (the
- * multi-threaded loop retires idle workers; without it each one leaked its
- * buffer, seen with LeakSanitizer).
- */
-static __thread char *tl_buf;
-static __thread size_t tl_cap;
-static pthread_key_t tl_key;
-static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
-static bool tl_key_ok;
-
-static void tl_free(void *p)
-{
-	free(p);
-}
-
-static void tl_key_init(void)
-{
-	tl_key_ok = pthread_key_create(&tl_key, tl_free) == 0;
-}
-
+/* The classic engine's per-thread, page-aligned bounce buffer (lib/scratch.c). */
 static char *bounce(size_t size)
 {
-	if (size > tl_cap) {
-		char *n = realloc(tl_buf, size);
-
-		if (!n)
-			return NULL;
-		tl_buf = n;
-		tl_cap = size;
-		pthread_once(&tl_once, tl_key_init);
-		if (tl_key_ok)
-			pthread_setspecific(tl_key, n);
-	}
-	return tl_buf;
+	return fuse_scratch(FUSE_SCRATCH_IOMAP, size);
 }
 
 static void iomap_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,

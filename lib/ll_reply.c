@@ -305,21 +305,21 @@ int fuse_reply_data(fuse_req_t req, struct fuse_bufvec *bufv,
 		}
 	}
 
-	/* File descriptors (or many pieces): gather into one buffer. */
-	mbuf = malloc(len ? len : 1);
+	/*
+	 * File descriptors (or many pieces): gather into this thread's
+	 * page-aligned scratch buffer (O_DIRECT fds need the alignment).
+	 */
+	mbuf = fuse_scratch(FUSE_SCRATCH_REPLY, len);
 	if (!mbuf)
 		return fuse_reply_err(req, ENOMEM);
 	mem.buf[0].mem = mbuf;
 	mem.buf[0].size = len;
 	res = fuse_buf_copy(&mem, bufv, 0);
-	if (res < 0) {
-		free(mbuf);
+	if (res < 0)
 		return fuse_reply_err(req, (int)-res);
-	}
 	iov[1].iov_base = mbuf;
 	iov[1].iov_len = (size_t)res;
 	ret = fuse_ll_reply_iov(req, 0, iov, 2);
-	free(mbuf);
 	return ret;
 }
 
