@@ -98,8 +98,13 @@ static void do_begin(fuse_req_t req, struct fuse_iomap *im, uint64_t ino,
 		fuse_reply_err(req, -err);
 		return;
 	}
+	/*
+	 * INLINE is not a hole: the kernel writes it through FUSE_WRITE to the
+	 * server, which keeps that data itself (fuse4fs's inline-data files).
+	 */
 	if (write && !wr.length && rd.type != FUSE_IOMAP_EXT_MAPPED &&
-	    rd.type != FUSE_IOMAP_EXT_UNWRITTEN && !(in->opflags & d->val.op_zero)) {
+	    rd.type != FUSE_IOMAP_EXT_UNWRITTEN && rd.type != FUSE_IOMAP_EXT_INLINE &&
+	    !(in->opflags & d->val.op_zero)) {
 		/* a whole layout never allocates: writing into its holes is out of space */
 		fuse_reply_err(req, ENOSPC);
 		return;
