@@ -444,6 +444,9 @@ static int f4_uninline(struct f4 *f4, ext2_ino_t ino)
 	ret = f4_read_inode(f4, ino, &in);
 	if (ret)
 		goto out;
+	/* ext2fs_inline_data_size() is the inline area (60+ bytes), not i_size */
+	if (dsize > EXT2_I_SIZE(&in))
+		dsize = (size_t)EXT2_I_SIZE(&in);
 	in.i_flags &= ~EXT4_INLINE_DATA_FL;
 	memset(in.i_block, 0, sizeof(in.i_block));
 	if (ext2fs_has_feature_extents(f4->fs->super)) {
