@@ -33,7 +33,7 @@ enum f4_errors {
 	F4_ERRORS_PANIC,
 };
 
-/** -o iomap= mode.  Only "classic" is implemented; see f4_map_range(). */
+/** Unused: -o iomap= is parsed by fuse_iomap_parse_opts() (iomap.c). */
 enum f4_iomap_mode {
 	F4_IOMAP_AUTO = 0,
 	F4_IOMAP_ON,
