@@ -333,6 +333,75 @@ static int f4_im_zero_edges(struct f4 *f4, const struct f4_map *m, blk64_t lblk,
 	return 0;
 }
 
+#define F4_IM_EXT_INIT_MAX 32768	/* EXT_INIT_MAX_LEN */
+
+/*
+ * After converting the extent starting at @lblk: merge it into its left
+ * neighbour when that one is written and logically and physically
+ * contiguous (streaming writeback would otherwise leave one extent per
+ * IOEND).  Best effort: any surprise leaves the tree as it is.
+ */
+static int f4_im_merge_left(struct f4 *f4, ext2_ino_t ino,
+			    struct ext2_inode_large *in, blk64_t lblk)
+{
+	struct ext2fs_extent mid, prev;
+	ext2_extent_handle_t h;
+	errcode_t err;
+
+	if (lblk == 0 || !(in->i_flags & EXT4_EXTENTS_FL))
+		return 0;
+	err = ext2fs_extent_open2(f4->fs, ino, (struct ext2_inode *)in, &h);
+	if (err)
+		return f4_err(f4, err, "extent open", ino);
+	if (ext2fs_extent_goto2(h, 0, lblk) ||
+	    ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &mid) ||
+	    mid.e_lblk != lblk || (mid.e_flags & EXT2_EXTENT_FLAGS_UNINIT) ||
+	    ext2fs_extent_goto2(h, 0, lblk - 1) ||
+	    ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &prev) ||
+	    (prev.e_flags & EXT2_EXTENT_FLAGS_UNINIT) ||
+	    prev.e_lblk + prev.e_len != lblk ||
+	    prev.e_pblk + prev.e_len != mid.e_pblk ||
+	    (uint64_t)prev.e_len + mid.e_len > F4_IM_EXT_INIT_MAX) {
+		ext2fs_extent_free(h);
+		return 0;
+	}
+	/*
+	 * Drop the right one, then grow the left one over its range (the
+	 * other order would leave two extents mapping the same blocks).
+	 */
+	err = ext2fs_extent_goto2(h, 0, lblk);
+	if (!err)
+		err = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &mid);
+	if (!err && mid.e_lblk != lblk)
+		err = EXT2_ET_EXTENT_NOT_FOUND;
+	if (!err)
+		err = ext2fs_extent_delete(h, 0);
+	if (!err) {
+		ext2fs_extent_fix_parents(h);
+		err = ext2fs_extent_goto2(h, 0, lblk - 1);
+		if (!err)
+			err = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &prev);
+		if (!err && prev.e_lblk + prev.e_len != lblk)
+			err = EXT2_ET_EXTENT_NOT_FOUND;
+		if (!err) {
+			prev.e_len += mid.e_len;
+			err = ext2fs_extent_replace(h, 0, &prev);
+		}
+		if (!err)
+			err = ext2fs_extent_fix_parents(h);
+		if (err) {
+			/* put the right one back where it was */
+			ext2fs_extent_goto2(h, 0, lblk - 1);
+			if (ext2fs_extent_insert(h, EXT2_EXTENT_INSERT_AFTER, &mid) == 0)
+				ext2fs_extent_fix_parents(h);
+		}
+	}
+	ext2fs_extent_free(h);
+	if (err)
+		return f4_err(f4, err, "extent merge", ino);
+	return 0;
+}
+
 static int f4_im_ioend(void *ud, fuse_ino_t n, uint64_t pos, uint64_t written,
 		       uint32_t flags, int error, uint64_t *newsize)
 {
@@ -386,6 +455,8 @@ static int f4_im_ioend(void *ud, fuse_ino_t n, uint64_t pos, uint64_t written,
 				ret = f4_im_zero_edges(f4, &m, lblk, nb, pos, end);
 				if (!ret)
 					ret = f4_mark_written(f4, ino, &in, lblk, nb);
+				if (!ret)
+					ret = f4_im_merge_left(f4, ino, &in, lblk);
 				if (ret)
 					goto out;
 			}
