@@ -229,7 +229,7 @@ static int run_tar(const char *archive, const char *dir)
 struct dcase {
 	const char *dialect;
 	const char *mode;	/* -o iomap=MODE, or NULL */
-	enum { PATH_CLASSIC, PATH_FMAP, PATH_IOMAP } path;
+	enum { PATH_CLASSIC, PATH_FMAP, PATH_IOMAP, PATH_FMAP_BPF, PATH_IOMAP_BPF } path;
 	int daxdev_pulls;	/* fmap: GET_DAXDEV upcalls (V10 pulls, post-V10 is pushed) */
 };
 
@@ -242,6 +242,9 @@ static const struct dcase dialects[] = {
 	/* -o iomap=MODE reaches the library through famfs-fuse's parser */
 	{ "famfs-v10", "classic", PATH_CLASSIC, 0 },
 	{ "iomap-v7", "fmap", PATH_CLASSIC, 0 },
+	/* BPF inside fmap and iomap: the model runs the library's real bytecode */
+	{ "famfs-gp-bpf", NULL, PATH_FMAP_BPF, 0 },
+	{ "iomap-v7-bpf", NULL, PATH_IOMAP_BPF, 0 },
 };
 
 static const char *famfs_fuse;
@@ -422,6 +425,23 @@ static void run_one(const char *name, const char *img, const struct manifest *m,
 		      "%s: GET_DAXDEV %llu, want %d", tag,
 		      (unsigned long long)kmodel_count(km, FUSE_GET_DAXDEV), dc->daxdev_pulls);
 		break;
+	case PATH_FMAP_BPF:
+	case PATH_IOMAP_BPF:
+		/*
+		 * Without BPF in the build (or without the right to load it) the
+		 * library falls back: gp-bpf to classic, iomap-bpf to upcalls.
+		 */
+		if (kmodel_count_bpf(km) == 0 && opened) {
+			printf("%-45s note: no BPF program ran (fallback)\n", tag);
+			CHECK(dc->path == PATH_FMAP_BPF ? reads > 0 : reads == 0,
+			      "%s: the fallback did not serve the data", tag);
+			break;
+		}
+		CHECK(reads == 0 && fmaps == 0, "%s: READ %llu, GET_FMAP %llu with BPF", tag,
+		      (unsigned long long)reads, (unsigned long long)fmaps);
+		CHECK(kmodel_count_bpf_fallback(km) == 0, "%s: %llu BPF fallbacks", tag,
+		      (unsigned long long)kmodel_count_bpf_fallback(km));
+		break;
 	case PATH_IOMAP:
 		CHECK(kmodel_iomap_on(km), "%s: iomap not negotiated", tag);
 		CHECK(reads == 0, "%s: %llu READ upcalls on the iomap path", tag,
@@ -437,8 +457,10 @@ static void run_one(const char *name, const char *img, const struct manifest *m,
 	       (unsigned long long)kmodel_count(km, FUSE_GET_DAXDEV),
 	       (unsigned long long)begins, (unsigned long long)kmodel_count_total(km));
 
-	check_policy(km, tag, m->nfiles ? &m->files[0] : NULL, dc->path == PATH_CLASSIC,
-		     dc->path == PATH_IOMAP);
+	check_policy(km, tag, m->nfiles ? &m->files[0] : NULL,
+		     dc->path == PATH_CLASSIC ||
+		     (dc->path == PATH_FMAP_BPF && kmodel_count_bpf(km) == 0),
+		     dc->path == PATH_IOMAP || dc->path == PATH_IOMAP_BPF);
 	if (failures)
 		kmodel_print_stats(km, stderr);
 	kmodel_stop(km);
