@@ -239,7 +239,10 @@ static int table_grow(struct iomap_table *t)
 	return 0;
 }
 
-/* Caller holds the write lock. Takes ownership of @l; replaces an old layout. */
+/*
+ * Caller holds the write lock. Takes ownership of @l; replaces an old
+ * layout. Returns 0 (new), 1 (replaced an old one) or -errno.
+ */
 int iomap_table_put(struct iomap_table *t, struct iomap_layout *l)
 {
 	size_t mask, i, n;
@@ -267,7 +270,7 @@ int iomap_table_put(struct iomap_table *t, struct iomap_layout *l)
 			l->slot = old->slot;
 			t->slots[i] = l;
 			layout_free(old);
-			return 0;
+			return 1;	/* replaced */
 		}
 	}
 	l->slot = t->next_slot++;
@@ -537,14 +540,18 @@ static int store_layout(struct fuse_iomap *im, struct iomap_layout *l)
 {
 	int err;
 
+	uint64_t ino = l->ino;
+
 	pthread_rwlock_wrlock(&im->layouts.lock);
 	err = iomap_table_put(&im->layouts, l);
 	pthread_rwlock_unlock(&im->layouts.lock);
-	if (err) {
+	if (err < 0) {
 		layout_free(l);
 		return err;
 	}
-	iomap_layout_changed(im, l->ino, 0, UINT64_MAX);
+	/* only a replaced layout can have mappings cached in the kernel */
+	if (err == 1)
+		iomap_layout_changed(im, ino, 0, UINT64_MAX);
 	return 0;
 }
 
