@@ -336,6 +336,15 @@ int fuse_chan_receive(struct fuse_session *se, struct fuse_chan *ch,
 		      struct fuse_buf *buf);
 
 /**
+ * Make the calling thread wait for @a fd (a /dev/fuse fd shared with other
+ * reader threads) through an exclusive epoll waiter, so one request wakes
+ * one thread. @a fd < 0 drops the waiter (call it before the thread ends).
+ * @return 0, or -errno when the kernel lacks EPOLLEXCLUSIVE (the caller then
+ *         has to serialise its readers)
+ */
+int fuse_chan_exclusive_waiter(struct fuse_session *se, int fd);
+
+/**
  * Send a reply for @a req through its channel and finish the request.
  * iov[0] is filled here; iov[1..count-1] carry the reply arguments.
  *

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -90,6 +91,42 @@ void fuse_session_set_chan_ops(struct fuse_session *se,
 	se->ch.priv = priv;
 }
 
+/*
+ * A thread's exclusive waiter (fuse_chan_exclusive_waiter()): an epoll
+ * instance holding the device fd with EPOLLEXCLUSIVE and the exit eventfd.
+ * Idle workers of the multi-threaded loop all wait on the device, but the
+ * kernel wakes one of them per request, as it does for blocking readers.
+ */
+static __thread int tl_epfd = -1;
+static __thread int tl_epfd_dev = -1;
+
+int fuse_chan_exclusive_waiter(struct fuse_session *se, int fd)
+{
+	struct epoll_event dev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = fd };
+	struct epoll_event ex = { .events = EPOLLIN, .data.fd = se->exit_efd };
+	int epfd;
+
+	if (tl_epfd >= 0) {
+		close(tl_epfd);
+		tl_epfd = tl_epfd_dev = -1;
+	}
+	if (fd < 0)
+		return 0;
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return -errno;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &dev) < 0 ||
+	    epoll_ctl(epfd, EPOLL_CTL_ADD, se->exit_efd, &ex) < 0) {
+		int err = -errno;
+
+		close(epfd);
+		return err;	/* e.g. EINVAL before Linux 4.5: callers serialise instead */
+	}
+	tl_epfd = epfd;
+	tl_epfd_dev = fd;
+	return 0;
+}
+
 /* Wait until @fd is readable or the session exits; false on exit. */
 static bool wait_readable(struct fuse_session *se, int fd)
 {
@@ -97,6 +134,36 @@ static bool wait_readable(struct fuse_session *se, int fd)
 		{ .fd = fd, .events = POLLIN },
 		{ .fd = se->exit_efd, .events = POLLIN },
 	};
+
+	if (tl_epfd >= 0 && tl_epfd_dev == fd) {
+		struct epoll_event ev[2];
+		struct epoll_event dev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = fd };
+
+		/*
+		 * Re-queue at the tail of the device's wait queue, as a blocking
+		 * reader does: exclusive wake-ups then rotate over the idle
+		 * workers instead of always waking the same one.
+		 */
+		epoll_ctl(tl_epfd, EPOLL_CTL_DEL, fd, NULL);
+		epoll_ctl(tl_epfd, EPOLL_CTL_ADD, fd, &dev);
+
+		for (;;) {
+			int n = epoll_wait(tl_epfd, ev, 2, -1), i;
+
+			if (fuse_session_exited(se))
+				return false;
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return true;	/* let the read report the error */
+			}
+			for (i = 0; i < n; i++)
+				if (ev[i].data.fd == se->exit_efd)
+					return false;
+			if (n > 0)
+				return true;
+		}
+	}
 
 	for (;;) {
 		int n = poll(pfd, 2, -1);

@@ -211,19 +211,24 @@ static void *mt_worker_main(void *arg)
 	struct mt_worker *w = arg;
 	struct mt_loop *mt = w->mt;
 	struct fuse_session *se = mt->se;
-	bool leave_idle = false;
+	bool leave_idle = false, serialise;
 	int res;
 
 	pthread_setname_np(pthread_self(), "fuse-worker");
+	/*
+	 * Idle workers wait on the device through an exclusive epoll waiter:
+	 * the kernel wakes one of them per request, as it does for blocking
+	 * readers. Without EPOLLEXCLUSIVE (before Linux 4.5, or custom I/O)
+	 * they take turns on a mutex instead (leader/follower), since readers
+	 * that all poll the device would all be woken by every request.
+	 */
+	serialise = se->io || fuse_chan_exclusive_waiter(se, w->ch->fd) != 0;
 	while (!fuse_session_exited(se)) {
-		/*
-		 * Leader/follower: one worker waits for the device, the
-		 * others wait on the mutex (a wake-one futex). Readers that
-		 * all poll the device would all be woken by every request.
-		 */
-		pthread_mutex_lock(&mt->read_lock);
+		if (serialise)
+			pthread_mutex_lock(&mt->read_lock);
 		res = fuse_chan_receive(se, w->ch, &w->buf);
-		pthread_mutex_unlock(&mt->read_lock);
+		if (serialise)
+			pthread_mutex_unlock(&mt->read_lock);
 		if (res == -EINTR || res == -EAGAIN)
 			continue;
 		if (res <= 0) {
@@ -263,6 +268,7 @@ static void *mt_worker_main(void *arg)
 			break;
 	}
 
+	fuse_chan_exclusive_waiter(se, -1);
 	free(w->buf.mem);
 	w->buf.mem = NULL;
 	if (w->ch == &w->own)
