@@ -57,7 +57,7 @@ int iomap_table_init(struct iomap_table *t)
 }
 
 /* Extent lists index at least this big get a bucket index. */
-#define BIDX_MIN_EXTENTS	64
+#define BIDX_MIN_EXTENTS	16
 #define HUGE_ALIGN		(2u << 20)
 
 /*
