@@ -430,56 +430,45 @@ static void read_fi(struct fuse_file_info *fi, const struct fuse_read_in *in)
 	fi->flags = (int32_t)in->flags;
 }
 
-static void do_read(struct fuse_req *req, fuse_ino_t nodeid,
-		    const void *arg, const char *var, size_t len)
+/* READ, READDIR and READDIRPLUS share fuse_read_in and the op's signature. */
+typedef void (*read_like_fn)(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			     struct fuse_file_info *fi);
+
+static void do_read_like(struct fuse_req *req, fuse_ino_t nodeid, const void *arg,
+			 size_t len, read_like_fn fn)
 {
 	const struct fuse_read_in *in = arg;
 	struct fuse_file_info fi;
 
-	(void)var;
 	if (!no_var(req, len) || !off_ok(req, in->offset))
 		return;
-	if (!OP(req->se).read) {
+	if (!fn) {
 		fuse_reply_err(req, ENOSYS);
 		return;
 	}
 	read_fi(&fi, in);
-	OP(req->se).read(req, nodeid, in->size, (off_t)in->offset, &fi);
+	fn(req, nodeid, in->size, (off_t)in->offset, &fi);
+}
+
+static void do_read(struct fuse_req *req, fuse_ino_t nodeid,
+		    const void *arg, const char *var, size_t len)
+{
+	(void)var;
+	do_read_like(req, nodeid, arg, len, OP(req->se).read);
 }
 
 static void do_readdir(struct fuse_req *req, fuse_ino_t nodeid,
 		       const void *arg, const char *var, size_t len)
 {
-	const struct fuse_read_in *in = arg;
-	struct fuse_file_info fi;
-
 	(void)var;
-	if (!no_var(req, len) || !off_ok(req, in->offset))
-		return;
-	if (!OP(req->se).readdir) {
-		fuse_reply_err(req, ENOSYS);
-		return;
-	}
-	read_fi(&fi, in);
-	OP(req->se).readdir(req, nodeid, in->size, (off_t)in->offset, &fi);
+	do_read_like(req, nodeid, arg, len, OP(req->se).readdir);
 }
 
 static void do_readdirplus(struct fuse_req *req, fuse_ino_t nodeid,
 			   const void *arg, const char *var, size_t len)
 {
-	const struct fuse_read_in *in = arg;
-	struct fuse_file_info fi;
-
 	(void)var;
-	if (!no_var(req, len) || !off_ok(req, in->offset))
-		return;
-	if (!OP(req->se).readdirplus) {
-		fuse_reply_err(req, ENOSYS);
-		return;
-	}
-	read_fi(&fi, in);
-	OP(req->se).readdirplus(req, nodeid, in->size, (off_t)in->offset,
-				&fi);
+	do_read_like(req, nodeid, arg, len, OP(req->se).readdirplus);
 }
 
 static void do_write(struct fuse_req *req, fuse_ino_t nodeid,
