@@ -418,9 +418,17 @@ static void iomap_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off
 			  struct fuse_file_info *fi)
 {
 	struct fuse_iomap *im = req_iomap(req);
-	char *buf = bounce(size);
+	char *buf;
 	ssize_t n;
 
+	/* the kernel never asks for more than its negotiated request size */
+	if (size > im->se->bufsize) {
+		fuse_log(FUSE_LOG_ERR, "fuse_iomap: READ of %zu bytes exceeds the %zu-byte request size\n",
+			 size, im->se->bufsize);
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	buf = bounce(size);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
