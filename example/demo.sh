@@ -64,7 +64,7 @@ say "2. iomap_regions: files described only by their layout"
 img=$work/regions.img
 truncate -s 64M "$img"
 printf 'These bytes live 2 MiB into regions.img.\n' | dd of="$img" bs=1M seek=2 conv=notrunc status=none
-run_fg "$work/mnt-regions" "$build/example/iomap_regions" -f --file greeting:2M:2M:42 "$img" \
+run_fg "$work/mnt-regions" "$build/example/iomap_regions" -f --file greeting:2M:2M:41 "$img" \
 	"$work/mnt-regions"
 grep -h "fuse: dialect" "$work/mnt-regions.log" || true
 cat "$work/mnt-regions/greeting"
@@ -74,7 +74,7 @@ for d in iomap-v7 famfs-v10; do
 	[ "$d" = famfs-v10 ] && dax=(--dax)
 	echo "-- the same server under the kernel model's $d kernel:"
 	"$build/test/kmodel/kmodel" --dialect "$d" --stats cat /greeting -- \
-		"$build/example/iomap_regions" -f "${dax[@]}" --file greeting:2M:2M:42 "$img" '{}' \
+		"$build/example/iomap_regions" -f "${dax[@]}" --file greeting:2M:2M:41 "$img" '{}' \
 		2> "$work/kmodel-$d.log"
 	grep -h "fuse: dialect" "$work/kmodel-$d.log" || true
 done
