@@ -15,6 +15,9 @@
 #include "dialect_i.h"
 #include "kmodel_wire_i.h"
 
+/* Largest errno a reply may carry (the kernel's MAX_ERRNO); below it is garbage. */
+#define KMW_MAX_ERRNO	((1 << 12) - 1)
+
 /* How long to wait for the model's answer before giving up. */
 #define KMW_TIMEOUT_MS	30000
 
@@ -115,7 +118,7 @@ static int kmw_call_payload(int fd, uint32_t op, const void *arg, size_t arglen,
 	}
 	/* >= 0 is a result (backing ids are positive); < 0 is -errno */
 	res = rep.result;
-	if (res < -4095)
+	if (res < -KMW_MAX_ERRNO)
 		res = -EIO;
 	if (res >= 0 && outlen)
 		memcpy(out, rep.arg, outlen);
