@@ -562,40 +562,39 @@ static void do_releasedir(struct fuse_req *req, fuse_ino_t nodeid,
 		fuse_reply_err(req, 0);
 }
 
-static void do_fsync(struct fuse_req *req, fuse_ino_t nodeid,
-		     const void *arg, const char *var, size_t len)
+/* FSYNC and FSYNCDIR share fuse_fsync_in and the op's signature. */
+typedef void (*fsync_like_fn)(fuse_req_t req, fuse_ino_t ino, int datasync,
+			      struct fuse_file_info *fi);
+
+static void do_fsync_like(struct fuse_req *req, fuse_ino_t nodeid, const void *arg,
+			  size_t len, fsync_like_fn fn)
 {
 	const struct fuse_fsync_in *in = arg;
 	struct fuse_file_info fi;
-	int datasync = (in->fsync_flags & FUSE_FSYNC_FDATASYNC) != 0;
 
-	(void)var;
 	if (!no_var(req, len))
 		return;
+	if (!fn) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
 	memset(&fi, 0, sizeof(fi));
 	fi.fh = in->fh;
-	if (OP(req->se).fsync)
-		OP(req->se).fsync(req, nodeid, datasync, &fi);
-	else
-		fuse_reply_err(req, ENOSYS);
+	fn(req, nodeid, (in->fsync_flags & FUSE_FSYNC_FDATASYNC) != 0, &fi);
+}
+
+static void do_fsync(struct fuse_req *req, fuse_ino_t nodeid,
+		     const void *arg, const char *var, size_t len)
+{
+	(void)var;
+	do_fsync_like(req, nodeid, arg, len, OP(req->se).fsync);
 }
 
 static void do_fsyncdir(struct fuse_req *req, fuse_ino_t nodeid,
 			const void *arg, const char *var, size_t len)
 {
-	const struct fuse_fsync_in *in = arg;
-	struct fuse_file_info fi;
-	int datasync = (in->fsync_flags & FUSE_FSYNC_FDATASYNC) != 0;
-
 	(void)var;
-	if (!no_var(req, len))
-		return;
-	memset(&fi, 0, sizeof(fi));
-	fi.fh = in->fh;
-	if (OP(req->se).fsyncdir)
-		OP(req->se).fsyncdir(req, nodeid, datasync, &fi);
-	else
-		fuse_reply_err(req, ENOSYS);
+	do_fsync_like(req, nodeid, arg, len, OP(req->se).fsyncdir);
 }
 
 static void do_setxattr(struct fuse_req *req, fuse_ino_t nodeid,

@@ -371,6 +371,56 @@ static int f4_fix_new(struct f4 *f4, ext2_ino_t ino, mode_t mode, uid_t uid,
 	return f4_write_inode(f4, ino, &in);
 }
 
+/* A new directory entry to add (mkdir or symlink). */
+struct f4_new_name {
+	ext2_ino_t ino;
+	const char *name;
+	const char *link;
+};
+
+static errcode_t f4_add_mkdir(ext2_filsys fs, ext2_ino_t dir, void *ctx)
+{
+	struct f4_new_name *nn = ctx;
+
+	return ext2fs_mkdir(fs, dir, nn->ino, nn->name);
+}
+
+static errcode_t f4_add_symlink(ext2_filsys fs, ext2_ino_t dir, void *ctx)
+{
+	struct f4_new_name *nn = ctx;
+
+	return ext2fs_symlink(fs, dir, nn->ino, nn->name, nn->link);
+}
+
+/* Run @add into @dir, growing @dir when it is full (at most 3 tries). */
+static errcode_t f4_add_growing(ext2_filsys fs, ext2_ino_t dir,
+				errcode_t (*add)(ext2_filsys, ext2_ino_t, void *), void *ctx)
+{
+	errcode_t err;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		err = add(fs, dir, ctx);
+		if (err != EXT2_ET_DIR_NO_SPACE)
+			return err;
+		err = ext2fs_expand_dir(fs, dir);
+		if (err)
+			return err;
+	}
+	return EXT2_ET_DIR_NO_SPACE;
+}
+
+/* The parent got a new entry: bump its mtime and ctime (@pin: scratch inode). */
+static int f4_touch_dir(struct f4 *f4, ext2_ino_t dir, struct ext2_inode_large *pin)
+{
+	int ret = f4_read_inode(f4, dir, pin);
+
+	if (ret)
+		return ret;
+	f4_touch(pin, F4_MTIME | F4_CTIME);
+	return f4_write_inode(f4, dir, pin);
+}
+
 static void f4_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 			mode_t mode)
 {
@@ -380,7 +430,7 @@ static void f4_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	errcode_t err;
 	uid_t uid;
 	gid_t gid;
-	int ret, tries;
+	int ret;
 
 	mode = (mode & 07777) | S_IFDIR;
 	f4_wrlock(f4);
@@ -389,17 +439,10 @@ static void f4_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		goto out;
 	f4_new_owner(req, &pin, &mode, &uid, &gid);
 	err = ext2fs_new_inode(f4->fs, dir, LINUX_S_IFDIR | 0755, NULL, &ino);
-	for (tries = 0; !err && tries < 3; tries++) {
-		err = ext2fs_mkdir(f4->fs, dir, ino, name);
-		if (err != EXT2_ET_DIR_NO_SPACE)
-			break;
-		err = ext2fs_expand_dir(f4->fs, dir);
-		if (err)
-			break;
-		err = EXT2_ET_DIR_NO_SPACE;
-		if (tries == 2)
-			break;
-		err = 0;
+	if (!err) {
+		struct f4_new_name nn = { .ino = ino, .name = name };
+
+		err = f4_add_growing(f4->fs, dir, f4_add_mkdir, &nn);
 	}
 	if (err) {
 		ret = f4_err(f4, err, "mkdir", dir);
@@ -409,11 +452,7 @@ static void f4_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	ret = f4_fix_new(f4, ino, mode, uid, gid);
 	if (ret)
 		goto out;
-	ret = f4_read_inode(f4, dir, &pin);
-	if (ret)
-		goto out;
-	f4_touch(&pin, F4_MTIME | F4_CTIME);
-	ret = f4_write_inode(f4, dir, &pin);
+	ret = f4_touch_dir(f4, dir, &pin);
 	if (ret)
 		goto out;
 	f4_reply_entry(req, f4, ino);
@@ -434,7 +473,7 @@ static void f4_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	errcode_t err;
 	uid_t uid;
 	gid_t gid;
-	int ret, tries;
+	int ret;
 
 	if (strlen(link) >= f4->blocksize) {
 		fuse_reply_err(req, ENAMETOOLONG);
@@ -446,17 +485,10 @@ static void f4_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		goto out;
 	f4_new_owner(req, &pin, &mode, &uid, &gid);
 	err = ext2fs_new_inode(f4->fs, dir, LINUX_S_IFLNK | 0777, NULL, &ino);
-	for (tries = 0; !err && tries < 3; tries++) {
-		err = ext2fs_symlink(f4->fs, dir, ino, name, link);
-		if (err != EXT2_ET_DIR_NO_SPACE)
-			break;
-		err = ext2fs_expand_dir(f4->fs, dir);
-		if (err)
-			break;
-		err = EXT2_ET_DIR_NO_SPACE;
-		if (tries == 2)
-			break;
-		err = 0;
+	if (!err) {
+		struct f4_new_name nn = { .ino = ino, .name = name, .link = link };
+
+		err = f4_add_growing(f4->fs, dir, f4_add_symlink, &nn);
 	}
 	if (err) {
 		ret = f4_err(f4, err, "symlink", dir);
@@ -466,11 +498,7 @@ static void f4_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	ret = f4_fix_new(f4, ino, 0, uid, gid);
 	if (ret)
 		goto out;
-	ret = f4_read_inode(f4, dir, &pin);
-	if (ret)
-		goto out;
-	f4_touch(&pin, F4_MTIME | F4_CTIME);
-	ret = f4_write_inode(f4, dir, &pin);
+	ret = f4_touch_dir(f4, dir, &pin);
 	if (ret)
 		goto out;
 	f4_reply_entry(req, f4, ino);
